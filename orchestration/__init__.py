@@ -1,0 +1,1 @@
+"""revenue-funnel: the Dagster code location and the `funnel` command."""

@@ -1,0 +1,131 @@
+"""The raw-data contract, read from the dbt source definitions.
+
+`models/staging/*/_*__sources.yml` is the single description of the raw tables: the generator,
+the loader and dbt all read it, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from orchestration.settings import PROJECT_DIR
+
+SOURCE_FILES = {
+    "salesforce": PROJECT_DIR / "models/staging/salesforce/_salesforce__sources.yml",
+    "marketo": PROJECT_DIR / "models/staging/marketo/_marketo__sources.yml",
+}
+
+# Contract type names -> DuckDB types.
+DUCKDB_TYPES = {
+    "varchar": "VARCHAR",
+    "integer": "INTEGER",
+    "bigint": "BIGINT",
+    "double": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "timestamp": "TIMESTAMP",
+    "date": "DATE",
+}
+
+BOOKKEEPING_COLUMNS = ("_fivetran_synced", "_fivetran_deleted")
+_VAR_DEFAULT = re.compile(r"var\(\s*'[^']+'\s*,\s*'([^']+)'\s*\)")
+
+
+@dataclass(frozen=True)
+class ContractColumn:
+    name: str
+    data_type: str
+    description: str
+
+    @property
+    def duckdb_type(self) -> str:
+        return DUCKDB_TYPES[self.data_type]
+
+
+@dataclass(frozen=True)
+class ContractTable:
+    source: str
+    name: str
+    required: bool
+    key_columns: tuple[str, ...]
+    columns: tuple[ContractColumn, ...]
+    description: str
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.source}.{self.name}"
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    def column(self, name: str) -> ContractColumn:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(f"{self.qualified_name} has no contract column {name!r}")
+
+
+def _default_of(templated: str) -> str:
+    """`{{ var('salesforce_schema', 'salesforce') }}` -> `salesforce`."""
+    match = _VAR_DEFAULT.search(templated)
+    return match.group(1) if match else templated
+
+
+@cache
+def load_contract() -> dict[str, tuple[ContractTable, ...]]:
+    """Source name -> its contract tables, in declaration order."""
+    contract: dict[str, tuple[ContractTable, ...]] = {}
+    for source_name, path in SOURCE_FILES.items():
+        document = yaml.safe_load(Path(path).read_text())
+        (source,) = [s for s in document["sources"] if s["name"] == source_name]
+        tables = []
+        for table in source["tables"]:
+            meta = table.get("config", {}).get("meta", {})
+            tables.append(
+                ContractTable(
+                    source=source_name,
+                    name=table["name"],
+                    required=meta.get("contract") == "required",
+                    key_columns=tuple(meta.get("key_columns", ["id"])),
+                    columns=tuple(
+                        ContractColumn(c["name"], c["data_type"], c.get("description", ""))
+                        for c in table["columns"]
+                    ),
+                    description=table.get("description", ""),
+                )
+            )
+        contract[source_name] = tuple(tables)
+    return contract
+
+
+def contract_tables() -> list[ContractTable]:
+    return [table for tables in load_contract().values() for table in tables]
+
+
+def contract_table(source: str, name: str) -> ContractTable:
+    for table in load_contract()[source]:
+        if table.name == name:
+            return table
+    raise KeyError(f"{source}.{name} is not a contract table")
+
+
+def raw_schemas() -> dict[str, str]:
+    """Source name -> raw schema name (the var default; the CLI writes there)."""
+    schemas = {}
+    for source_name, path in SOURCE_FILES.items():
+        document = yaml.safe_load(Path(path).read_text())
+        (source,) = [s for s in document["sources"] if s["name"] == source_name]
+        schemas[source_name] = _default_of(source.get("schema", source_name))
+    return schemas
+
+
+def create_table_sql(table: ContractTable, schema: str | None = None) -> str:
+    """DDL for an empty raw table with exactly the contract's columns."""
+    target_schema = schema or raw_schemas()[table.source]
+    columns = ",\n    ".join(f'"{c.name}" {c.duckdb_type}' for c in table.columns)
+    return f'create or replace table "{target_schema}"."{table.name}" (\n    {columns}\n)'
