@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
+
+import duckdb
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 WAREHOUSE_FILE_NAME = "funnel.duckdb"
@@ -24,13 +27,24 @@ def warehouse_path() -> Path:
 
 
 def duckdb_config() -> dict[str, str]:
-    """Settings for DuckDB connections opened from Python; same knobs as profiles.example.yml."""
+    """Settings for DuckDB connections opened from Python; same knobs as profiles.example.yml.
+
+    TimeZone is not among them: it can only be SET after connecting (see `connect_warehouse`).
+    """
     return {
         "memory_limit": os.environ.get("FUNNEL_DUCKDB_MEMORY_LIMIT", "8GB"),
         "threads": os.environ.get("FUNNEL_DUCKDB_THREADS", "2"),
-        "TimeZone": "UTC",
         "preserve_insertion_order": "false",
     }
+
+
+def connect_warehouse(database: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the project's settings, reading and writing timestamps as UTC."""
+    if not read_only:
+        database.parent.mkdir(parents=True, exist_ok=True)
+    connection = duckdb.connect(str(database), read_only=read_only, config=duckdb_config())
+    connection.execute("set TimeZone = 'UTC'")
+    return connection
 
 
 def ensure_profiles() -> Path:
@@ -47,4 +61,8 @@ def export_environment() -> None:
     os.environ["FUNNEL_WAREHOUSE_DIR"] = str(warehouse_dir())
     os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR))
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    # dagster-dbt runs `dbt` from PATH: make it the one installed beside this interpreter.
+    interpreter_bin = str(Path(sys.executable).parent)
+    if interpreter_bin not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = interpreter_bin + os.pathsep + os.environ.get("PATH", "")
     warehouse_dir().mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,1 @@
+"""Assets: raw CRM/MAS tables and the dbt models built from them."""
