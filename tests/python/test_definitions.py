@@ -1,0 +1,57 @@
+"""The Dagster code location that `dagster dev` and `funnel run` load."""
+
+from __future__ import annotations
+
+from dagster import AssetKey, Definitions
+
+from orchestration.definitions import defs
+from orchestration.raw.contract import contract_tables
+
+
+def _graph(definitions: Definitions):
+    return definitions.resolve_asset_graph()
+
+
+def test_every_contract_table_is_a_raw_asset_in_the_raw_group() -> None:
+    graph = _graph(defs)
+    for table in contract_tables():
+        key = AssetKey([table.source, table.name])
+        assert graph.has(key), f"{table.qualified_name} is not an asset"
+        assert graph.get(key).group_name == "raw"
+
+
+def test_staging_models_hang_below_their_raw_tables() -> None:
+    graph = _graph(defs)
+    leads = AssetKey(["staging", "stg_salesforce__leads"])
+    activities = AssetKey(["staging", "stg_marketo__activities"])
+    assert AssetKey(["salesforce", "lead"]) in graph.get(leads).parent_keys
+    assert {
+        AssetKey(["marketo", "activity_change_score"]),
+        AssetKey(["marketo", "activity_visit_webpage"]),
+    } <= set(graph.get(activities).parent_keys)
+
+
+def test_models_are_grouped_by_layer_and_domain_with_owners() -> None:
+    graph = _graph(defs)
+    leads = graph.get(AssetKey(["staging", "stg_salesforce__leads"]))
+    mas_leads = graph.get(AssetKey(["staging", "stg_marketo__leads"]))
+    assert leads.group_name == "staging_salesforce"
+    assert mas_leads.group_name == "staging_marketo"
+    assert leads.owners, "dbt meta.owner should surface as the asset owner"
+
+
+def test_dbt_tests_are_asset_checks() -> None:
+    check_keys = {key for key in _graph(defs).asset_check_keys}
+    checked_assets = {key.asset_key for key in check_keys}
+    assert AssetKey(["staging", "stg_salesforce__leads"]) in checked_assets
+    names = {key.name for key in check_keys if key.asset_key.path[-1] == "stg_salesforce__leads"}
+    assert any(name.startswith("unique_") for name in names)
+    assert any(name.startswith("not_null_") for name in names)
+
+
+def test_one_job_builds_everything_in_one_process() -> None:
+    job = defs.resolve_job_def("funnel_pipeline")
+    selected = job.asset_layer.selected_asset_keys
+    assert selected == set(_graph(defs).get_all_asset_keys())
+    # DuckDB has a single writer: steps must not run in parallel processes.
+    assert job.executor_def.name == "in_process"
