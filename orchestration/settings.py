@@ -26,7 +26,7 @@ def warehouse_path() -> Path:
     return warehouse_dir() / WAREHOUSE_FILE_NAME
 
 
-def duckdb_config() -> dict[str, str]:
+def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
     """Settings for DuckDB connections opened from Python; same knobs as profiles.example.yml.
 
     TimeZone is not among them: it can only be SET after connecting (see `connect_warehouse`).

@@ -1,0 +1,151 @@
+"""End to end: generate raw data, run the whole pipeline headless, read what BI would read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.cli import main
+from orchestration.pipeline import PipelineOutcome, run_pipeline
+from orchestration.raw.generator import generate
+
+AS_OF = datetime(2026, 11, 1)
+STAGING_MODELS = {
+    "stg_salesforce__users",
+    "stg_salesforce__user_roles",
+    "stg_salesforce__accounts",
+    "stg_salesforce__contacts",
+    "stg_salesforce__leads",
+    "stg_salesforce__lead_history",
+    "stg_salesforce__opportunities",
+    "stg_salesforce__opportunity_history",
+    "stg_salesforce__tasks",
+    "stg_salesforce__events",
+    "stg_salesforce__campaigns",
+    "stg_salesforce__campaign_members",
+    "stg_marketo__leads",
+    "stg_marketo__activities",
+    "stg_marketo__lead_merges",
+    "stg_marketo__programs",
+    "stg_marketo__campaigns",
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, PipelineOutcome]]:
+    directory = tmp_path_factory.mktemp("warehouse")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FUNNEL_WAREHOUSE_DIR", str(directory))
+        generate(directory / "funnel.duckdb", leads=1500, seed=7, as_of=AS_OF)
+        outcome = run_pipeline(as_of=AS_OF.isoformat(sep=" "))
+        yield directory / "funnel.duckdb", outcome
+
+
+def _query(database: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def test_run_succeeds_with_every_dbt_test_passing(built: tuple[Path, PipelineOutcome]) -> None:
+    _, outcome = built
+    assert outcome.failed_steps == []
+    assert outcome.failed_checks == []
+    assert outcome.succeeded
+    assert outcome.checks_passed >= 50, "the staging layer's dbt tests should run as checks"
+
+
+def test_staging_lands_in_the_unprefixed_staging_schema(
+    built: tuple[Path, PipelineOutcome],
+) -> None:
+    database, _ = built
+    rows = _query(
+        database, "select table_name from information_schema.tables where table_schema = 'staging'"
+    )
+    assert STAGING_MODELS <= {name for (name,) in rows}
+
+
+def test_staging_drops_deletions_and_keeps_one_row_per_id(
+    built: tuple[Path, PipelineOutcome],
+) -> None:
+    database, _ = built
+    [(expected,)] = _query(
+        database,
+        "select count(distinct id) from salesforce.lead "
+        "where not coalesce(is_deleted, false) and not coalesce(_fivetran_deleted, false)",
+    )
+    [(staged, distinct)] = _query(
+        database, "select count(*), count(distinct lead_id) from staging.stg_salesforce__leads"
+    )
+    assert staged == distinct == expected
+
+
+def test_emails_are_normalised_for_identity_matching(built: tuple[Path, PipelineOutcome]) -> None:
+    database, _ = built
+    [(raw_messy,)] = _query(
+        database, "select count(*) from marketo.lead where email <> lower(trim(email))"
+    )
+    [(staged_messy,)] = _query(
+        database,
+        "select count(*) from staging.stg_marketo__leads where email <> lower(trim(email))",
+    )
+    assert raw_messy > 0, "generated data should carry case/whitespace differences"
+    assert staged_messy == 0
+
+
+def test_every_activity_table_feeds_the_unioned_activities(
+    built: tuple[Path, PipelineOutcome],
+) -> None:
+    database, _ = built
+    types = {
+        activity_type
+        for (activity_type,) in _query(
+            database, "select distinct activity_type from staging.stg_marketo__activities"
+        )
+    }
+    assert {
+        "change_score",
+        "change_data_value",
+        "fill_out_form",
+        "visit_webpage",
+        "send_email",
+        "open_email",
+        "click_email",
+        "change_status_in_progression",
+        "merge_leads",
+    } <= types
+
+
+def test_run_without_required_raw_tables_fails_naming_them(
+    warehouse_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exit_code = main(["run"])
+    output = capsys.readouterr().out
+    assert exit_code == 1
+    assert "salesforce.lead" in output
+    assert "funnel generate" in output
+
+
+def test_absent_optional_tables_and_columns_do_not_break_the_build(
+    warehouse_dir: Path,
+) -> None:
+    database = warehouse_dir / "funnel.duckdb"
+    generate(database, leads=300, seed=3, as_of=AS_OF)
+    with duckdb.connect(str(database)) as connection:
+        connection.execute('drop table salesforce."event"')
+        connection.execute("drop table salesforce.campaign_member")
+        connection.execute("drop table marketo.activity_click_email")
+        connection.execute("alter table marketo.lead drop column lead_score")
+    outcome = run_pipeline(as_of=AS_OF.isoformat(sep=" "))
+    assert outcome.succeeded, outcome.summary()
+    [(events, members)] = _query(
+        database,
+        "select (select count(*) from staging.stg_salesforce__events), "
+        "(select count(*) from staging.stg_salesforce__campaign_members)",
+    )
+    assert (events, members) == (0, 0)
+    [(scores,)] = _query(database, "select count(lead_score) from staging.stg_marketo__leads")
+    assert scores == 0
