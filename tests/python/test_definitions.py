@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 from dagster import AssetKey, Definitions
 
 from orchestration.definitions import defs
 from orchestration.raw.contract import contract_tables
+from orchestration.settings import PROJECT_DIR
 
 
 def _graph(definitions: Definitions):
@@ -55,3 +60,18 @@ def test_one_job_builds_everything_in_one_process() -> None:
     assert selected == set(_graph(defs).get_all_asset_keys())
     # DuckDB has a single writer: steps must not run in parallel processes.
     assert job.executor_def.name == "in_process"
+
+
+def test_plain_dagster_command_finds_the_code_location(warehouse_dir: Path) -> None:
+    """`dagster dev` and friends find the code location through [tool.dagster] in pyproject."""
+    dagster = Path(sys.executable).parent / "dagster"
+    result = subprocess.run(
+        [str(dagster), "definitions", "validate"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Validation successful for code location revenue_funnel" in result.stderr
