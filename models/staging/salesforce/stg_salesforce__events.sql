@@ -1,0 +1,34 @@
+with
+
+source as (
+    {{ contract_source('salesforce', 'event') }}
+),
+
+latest as (
+    {{ latest_rows('source', ['id']) }}
+),
+
+renamed as (
+    select
+        -- ids
+        id as event_id,
+        who_id,
+        {{ who_type('who_id') }} as who_type,
+        what_id,
+        account_id,
+        owner_id,
+
+        -- strings
+        subject,
+        type as event_type,
+
+        -- timestamps
+        start_date_time as started_at,
+        end_date_time as ended_at,
+        created_date as created_at,
+        _fivetran_synced as synced_at
+    from latest
+    where not ({{ is_deleted_row() }})
+)
+
+select * from renamed

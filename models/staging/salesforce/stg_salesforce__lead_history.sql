@@ -1,0 +1,30 @@
+with
+
+source as (
+    {{ contract_source('salesforce', 'lead_history') }}
+),
+
+latest as (
+    {{ latest_rows('source', ['id']) }}
+),
+
+renamed as (
+    select
+        -- ids
+        id as lead_history_id,
+        lead_id,
+        created_by_id as changed_by_user_id,
+
+        -- strings
+        field as changed_field,
+        old_value,
+        new_value,
+
+        -- timestamps
+        created_date as changed_at,
+        _fivetran_synced as synced_at
+    from latest
+    where not ({{ is_deleted_row() }})
+)
+
+select * from renamed
