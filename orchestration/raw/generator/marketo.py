@@ -1,0 +1,334 @@
+"""The MAS tables: people (with CRM sync ids, duplicates and merges), the activity log, programs
+and smart campaigns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from orchestration.raw.generator import vocabulary as vocab
+from orchestration.raw.generator.columns import (
+    SECONDS_PER_DAY,
+    choice_text,
+    concat_text,
+    position_in_group,
+    sf_ids_or_null,
+    timestamps,
+)
+from orchestration.raw.generator.engagement import FORM, PROGRAM, REASONS, VISIT, Triggers
+from orchestration.raw.generator.lifecycle import STATUS_INDEX, STATUSES
+
+
+@dataclass
+class ActivityLog:
+    """Activity tables as Arrow tables, ids unique across all of them."""
+
+    tables: dict[str, pa.Table]
+    next_id: int = 1
+
+    def add(self, name: str, lead_id: np.ndarray, at: np.ndarray, **columns) -> None:
+        n = len(lead_id)
+        ids = np.arange(self.next_id, self.next_id + n, dtype=np.int64)
+        self.next_id += n
+        table = pa.table(
+            {
+                "id": pa.array(ids),
+                "lead_id": pa.array(np.asarray(lead_id, dtype=np.int64)),
+                "activity_date": timestamps(at),
+                **columns,
+                "_fivetran_synced": timestamps(at + 600),
+                "_fivetran_deleted": pa.array(np.zeros(n, dtype=bool)),
+            }
+        )
+        self.tables[name] = (
+            pa.concat_tables([self.tables[name], table], promote_options="default")
+            if name in self.tables
+            else table
+        )
+
+
+def _uniform_between(rng, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    return low + rng.random(len(low)) * np.maximum(high - low, 0)
+
+
+def noise_activities(rng, log: ActivityLog, mas_person, mas_created, programs: int, as_of: float):
+    """Email sends and opens and ordinary page visits: engagement that scores nothing."""
+    sends = rng.poisson(5.0, len(mas_person))
+    person = np.repeat(mas_person, sends)
+    at = _uniform_between(rng, np.repeat(mas_created, sends), np.full(len(person), as_of))
+    email = rng.integers(0, len(vocab.EMAILS), len(person))
+    program = rng.integers(1, programs + 1, len(person))
+    log.add(
+        "activity_send_email", person + 1, at,
+        primary_attribute_value=choice_text(vocab.EMAILS, email),
+        primary_attribute_value_id=pa.array(email + 1000),
+        campaign_id=pa.array(program * 2),
+    )
+    opened = rng.random(len(person)) < 0.35
+    open_at = at[opened] + rng.uniform(0.05, 3, opened.sum()) * SECONDS_PER_DAY
+    keep = open_at <= as_of
+    log.add(
+        "activity_open_email", person[opened][keep] + 1, open_at[keep],
+        primary_attribute_value=choice_text(vocab.EMAILS, email[opened][keep]),
+        primary_attribute_value_id=pa.array(email[opened][keep] + 1000),
+        campaign_id=pa.array(program[opened][keep] * 2),
+    )
+    visits = rng.poisson(2.5, len(mas_person))
+    person = np.repeat(mas_person, visits)
+    at = _uniform_between(rng, np.repeat(mas_created, visits), np.full(len(person), as_of))
+    page = rng.integers(2, len(vocab.WEB_PAGES), len(person))
+    log.add(
+        "activity_visit_webpage", person + 1, at,
+        primary_attribute_value=choice_text(vocab.WEB_PAGES, page),
+        webpage_url=concat_text("https://www.example.com", choice_text(vocab.WEB_PAGES, page)),
+        referrer_url=choice_text(("https://www.google.com/", "", "https://www.linkedin.com/"), rng.integers(0, 3, len(person))),
+        campaign_id=pa.nulls(len(person), pa.int64()),
+    )
+
+
+def trigger_activities(rng, log: ActivityLog, triggers: Triggers):
+    """Each scoring trigger is an activity of its own plus the score change it caused."""
+    t = triggers
+    kind = t.kind
+    for name, which in (
+        ("activity_fill_out_form", kind == FORM),
+        ("activity_click_email", kind == 1),
+        ("activity_visit_webpage", kind == VISIT),
+        ("activity_change_status_in_progression", kind == PROGRAM),
+    ):
+        person, at, program = t.person[which] + 1, t.at[which], t.program[which]
+        n = len(person)
+        if name == "activity_fill_out_form":
+            form = rng.integers(0, len(vocab.FORMS), n)
+            log.add(
+                name, person, at,
+                primary_attribute_value=choice_text(vocab.FORMS, form),
+                primary_attribute_value_id=pa.array(form + 500),
+                webpage_id=pa.array(form + 7000),
+                referrer_url=pa.array(np.full(n, "https://www.example.com/")).cast(pa.string()),
+                campaign_id=pa.array(program * 2 - 1),
+            )
+        elif name == "activity_click_email":
+            email = rng.integers(0, len(vocab.EMAILS), n)
+            log.add(
+                name, person, at,
+                primary_attribute_value=choice_text(vocab.EMAILS, email),
+                primary_attribute_value_id=pa.array(email + 1000),
+                link=concat_text("https://www.example.com/lp/", pa.array(program.astype(str))),
+                campaign_id=pa.array(program * 2),
+            )
+        elif name == "activity_visit_webpage":
+            page = rng.integers(0, 2, n)
+            log.add(
+                name, person, at,
+                primary_attribute_value=choice_text(vocab.WEB_PAGES, page),
+                webpage_url=concat_text("https://www.example.com", choice_text(vocab.WEB_PAGES, page)),
+                referrer_url=pa.nulls(n, pa.string()),
+                campaign_id=pa.array(program * 2 - 1),
+            )
+        else:
+            log.add(
+                name, person, at,
+                program_id=pa.array(program),
+                old_status=pa.array(np.full(n, "Registered")).cast(pa.string()),
+                new_status=pa.array(np.full(n, "Attended")).cast(pa.string()),
+                success=pa.array(np.ones(n, dtype=bool)),
+                reason=pa.array(np.full(n, "Attended program")).cast(pa.string()),
+            )
+    points = t.points
+    log.add(
+        "activity_change_score", t.person + 1, t.at + 1,
+        primary_attribute_value=pa.array(np.full(len(kind), "Lead Score")).cast(pa.string()),
+        change_value=concat_text("+", pa.array(points.astype(str))),
+        old_value=pa.array((t.score_after - points).astype(np.int32)),
+        new_value=pa.array(t.score_after.astype(np.int32)),
+        reason=choice_text(REASONS, kind),
+        campaign_id=pa.array(t.program * 2 - 1),
+    )
+
+
+def score_resets(log: ActivityLog, person, at, score):
+    n = len(person)
+    log.add(
+        "activity_change_score", person + 1, at + 2,
+        primary_attribute_value=pa.array(np.full(n, "Lead Score")).cast(pa.string()),
+        change_value=concat_text("-", pa.array(score.astype(str))),
+        old_value=pa.array(score.astype(np.int32)),
+        new_value=pa.array(np.zeros(n, dtype=np.int32)),
+        reason=pa.array(np.full(n, "Recycled: score reset")).cast(pa.string()),
+        campaign_id=pa.nulls(n, pa.int64()),
+    )
+
+
+def status_changes(rng, log: ActivityLog, person, at, status, previous, from_sync):
+    n = len(person)
+    log.add(
+        "activity_change_data_value", person + 1, at,
+        primary_attribute_value=pa.array(np.full(n, "Lead Status")).cast(pa.string()),
+        old_value=choice_text(STATUSES, previous),
+        new_value=choice_text(STATUSES, status),
+        reason=choice_text(("Marketing qualified by score", "Synced from CRM"), from_sync.astype(int)),
+        campaign_id=pa.nulls(n, pa.int64()),
+    )
+
+
+def merges(rng, log: ActivityLog, survivors, survivor_created, first_loser_id: int, as_of: float):
+    """Duplicate MAS records folded into survivors: single merges, chains C->B->A and two at once.
+    Returns the losers (id, survivor person, created_at, merged_at) for the lead table."""
+    n = len(survivors)
+    shape = rng.random(n)
+    chain = shape < 0.12
+    pair = (shape >= 0.12) & (shape < 0.2)
+    losers_per = 1 + (chain | pair)
+    loser_survivor = np.repeat(survivors, losers_per)
+    loser_position = position_in_group(losers_per)
+    loser_id = first_loser_id + np.arange(len(loser_survivor))
+    created = np.repeat(survivor_created, losers_per) - rng.uniform(1, 120, len(loser_survivor)) * SECONDS_PER_DAY
+    final_merge = _uniform_between(rng, np.repeat(survivor_created, losers_per) + 3600, np.full(len(loser_survivor), as_of))
+    merged_at = final_merge.copy()
+    chain_rows = np.repeat(chain, losers_per)
+    # In a chain the second loser (C) folds into the first (B) before B folds into A.
+    second = loser_position == 1
+    merged_at[chain_rows & second] = final_merge[chain_rows & second] - rng.uniform(600, 5 * SECONDS_PER_DAY, (chain_rows & second).sum())
+    first_of = np.repeat(loser_id[np.concatenate([[0], np.cumsum(losers_per)[:-1]])], losers_per)
+    into = np.where(chain_rows & second, first_of, loser_survivor + 1)
+    pair_rows = np.repeat(pair, losers_per)
+    single = ~(pair_rows & second)
+    merge_ids = concat_text("[", pa.array(loser_id.astype(str)), "]")
+    pair_first = pair_rows & ~second
+    pair_text = concat_text(
+        "[", pa.array(loser_id.astype(str)), ",", pa.array((loser_id + 1).astype(str)), "]"
+    )
+    merge_ids = pc.if_else(pa.array(pair_first), pair_text, merge_ids)
+    log.add(
+        "activity_merge_leads", into[single], merged_at[single],
+        merge_ids=merge_ids.filter(pa.array(single)),
+        master_updated=pa.array(rng.random(int(single.sum())) < 0.5),
+    )
+    merged_at[pair_rows & second] = merged_at[np.flatnonzero(pair_rows & second) - 1]
+    visits = rng.integers(1, 4, len(loser_id))
+    who = np.repeat(loser_id, visits)
+    at = _uniform_between(rng, np.repeat(created, visits), np.repeat(np.minimum(merged_at, as_of), visits) - 60)
+    log.add(
+        "activity_visit_webpage", who, at,
+        primary_attribute_value=choice_text(vocab.WEB_PAGES, np.full(len(who), 2)),
+        webpage_url=pa.array(np.full(len(who), "https://www.example.com/blog/revenue-ops")).cast(pa.string()),
+        referrer_url=pa.nulls(len(who), pa.string()),
+        campaign_id=pa.nulls(len(who), pa.int64()),
+    )
+    return loser_id, loser_survivor, created, merged_at
+
+
+def program_tables(rng, programs: int, program_created, channel_index, as_of: float):
+    numbers = np.arange(1, programs + 1)
+    program = pa.table(
+        {
+            "id": pa.array(numbers),
+            "name": concat_text(choice_text(vocab.PROGRAM_CHANNELS, channel_index), " program ", pa.array(numbers.astype(str))),
+            "type": choice_text(vocab.PROGRAM_TYPES, channel_index),
+            "channel": choice_text(vocab.PROGRAM_CHANNELS, channel_index),
+            "status": choice_text(("on", "off"), (rng.random(programs) < 0.3).astype(int)),
+            "created_at": timestamps(program_created),
+            "updated_at": timestamps(program_created + SECONDS_PER_DAY),
+            "_fivetran_synced": timestamps(program_created + 2 * SECONDS_PER_DAY),
+            "_fivetran_deleted": pa.array(np.zeros(programs, dtype=bool)),
+        }
+    )
+    ids = np.arange(1, 2 * programs + 1)
+    owner_program = (ids + 1) // 2
+    is_batch = ids % 2 == 0
+    campaign = pa.table(
+        {
+            "id": pa.array(ids),
+            "name": concat_text(
+                "Program ", pa.array(owner_program.astype(str)), choice_text((" - Trigger", " - Send"), is_batch.astype(int))
+            ),
+            "type": choice_text(("trigger", "batch"), is_batch.astype(int)),
+            "program_id": pa.array(owner_program),
+            "active": pa.array(np.ones(len(ids), dtype=bool)),
+            "created_at": timestamps(program_created[owner_program - 1]),
+            "updated_at": timestamps(program_created[owner_program - 1] + SECONDS_PER_DAY),
+            "_fivetran_synced": timestamps(program_created[owner_program - 1] + 2 * SECONDS_PER_DAY),
+            "_fivetran_deleted": pa.array(np.zeros(len(ids), dtype=bool)),
+        }
+    )
+    return program, campaign
+
+
+def lead_table(
+    rng, people, accounts, mas_person, mas_created, crm_lead_visible, crm_contact, converted,
+    status, score, updated, losers, as_of: float,
+) -> pa.Table:
+    p = mas_person
+    n = len(p)
+    take = pa.array(p)
+    email = people.email.take(take)
+    # Case and whitespace differences from the CRM for some people: identity must normalise.
+    messy = rng.random(n)
+    email = pc.if_else(pa.array(messy < 0.08), pc.utf8_upper(email), email)
+    email = pc.if_else(pa.array((messy >= 0.08) & (messy < 0.15)), concat_text(" ", pc.utf8_capitalize(email), " "), email)
+    account = people.account[p]
+    company = accounts.name.take(pa.array(account))
+    conflict = rng.random(n)
+    # Survivorship conflicts: MAS keeps an older company name or another country.
+    company = pc.if_else(pa.array(conflict < 0.1), concat_text(company, " (formerly)"), company)
+    country_index = people.country_index[p].copy()
+    other_country = conflict > 0.9
+    country = choice_text(vocab.COUNTRIES, country_index)
+    country = pc.if_else(pa.array(other_country), choice_text(vocab.COUNTRY_ALIASES, (country_index + 1) % len(vocab.COUNTRY_ALIASES)), country)
+    crm_lead = np.where(crm_lead_visible[p], p + 1, 0)
+    contact = crm_contact[p]
+    is_contact = converted[p] & (contact > 0)
+    table = pa.table(
+        {
+            "id": pa.array(p + 1),
+            "email": email,
+            "first_name": people.first_name.take(take),
+            "last_name": people.last_name.take(take),
+            "company": company,
+            "title": choice_text(vocab.TITLES, people.title_index[p]),
+            "country": country,
+            "industry": choice_text(vocab.INDUSTRIES, accounts.industry_index[account]),
+            "number_of_employees": pa.array(accounts.employees[account].astype(np.int32)),
+            "lead_source": people.lead_source.take(take),
+            "lead_status": choice_text(STATUSES, status[p]),
+            "lead_score": pa.array(score[p].astype(np.int32)),
+            "sfdc_lead_id": sf_ids_or_null("00Q", crm_lead, crm_lead > 0),
+            "sfdc_contact_id": sf_ids_or_null("003", contact, is_contact),
+            "sfdc_account_id": sf_ids_or_null("001", account + 1, is_contact),
+            "sfdc_type": pc.if_else(
+                pa.array(crm_lead > 0),
+                choice_text(("Lead", "Contact"), is_contact.astype(int)),
+                pa.scalar(None, pa.string()),
+            ),
+            "unsubscribed": pa.array(rng.random(n) < 0.04),
+            "created_at": timestamps(mas_created),
+            "updated_at": timestamps(np.fmax(updated[p], mas_created)),
+            "_fivetran_synced": timestamps(np.minimum(np.fmax(updated[p], mas_created) + 900, as_of)),
+            "_fivetran_deleted": pa.array(np.zeros(n, dtype=bool)),
+        }
+    )
+    loser_id, loser_survivor, loser_created, merged_at = losers
+    ln = len(loser_id)
+    ltake = pa.array(loser_survivor)
+    loser_table = pa.table(
+        {
+            "id": pa.array(loser_id.astype(np.int64)),
+            "email": pc.utf8_upper(people.email.take(ltake)),
+            "first_name": people.first_name.take(ltake),
+            "last_name": people.last_name.take(ltake),
+            "company": accounts.name.take(pa.array(people.account[loser_survivor])),
+            "lead_source": people.lead_source.take(ltake),
+            "lead_status": pa.array(np.full(ln, STATUSES[STATUS_INDEX["New"]])).cast(pa.string()),
+            "lead_score": pa.array(np.zeros(ln, dtype=np.int32)),
+            "unsubscribed": pa.array(np.zeros(ln, dtype=bool)),
+            "created_at": timestamps(loser_created),
+            "updated_at": timestamps(merged_at),
+            "_fivetran_synced": timestamps(np.minimum(merged_at + 900, as_of)),
+            "_fivetran_deleted": pa.array(np.zeros(ln, dtype=bool)),
+        }
+    )
+    return pa.concat_tables([table, loser_table], promote_options="default")

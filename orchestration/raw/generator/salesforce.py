@@ -1,0 +1,356 @@
+"""The CRM tables: accounts, leads and their status history, contacts, opportunities and their
+history, tasks, events, campaigns and campaign members."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from orchestration.raw.generator import vocabulary as vocab
+from orchestration.raw.generator.columns import (
+    SECONDS_PER_DAY,
+    choice_text,
+    concat_text,
+    dates,
+    mask_text,
+    sf_ids,
+    sf_ids_or_null,
+    timestamps,
+)
+from orchestration.raw.generator.lifecycle import STATUSES, Lifecycle
+from orchestration.raw.generator.opportunities import (
+    N_OPEN,
+    OPPORTUNITY_TYPES,
+    STAGE_NAMES,
+    WON_INDEX,
+    Opportunities,
+)
+from orchestration.raw.generator.people import Accounts, People
+
+FALSE = np.zeros(0, dtype=bool)
+
+
+def _flags(n: int, value: bool = False) -> pa.Array:
+    return pa.array(np.full(n, value, dtype=bool))
+
+
+def _synced(rng: np.random.Generator, changed_at: np.ndarray, as_of: float) -> pa.Array:
+    return timestamps(np.minimum(changed_at + rng.uniform(60, 6 * 3600, len(changed_at)), as_of))
+
+
+def last_status(events_person, events_at, events_status, people: int, default: np.ndarray):
+    """Each person's status at as_of: the last status event, else `default`."""
+    order = np.lexsort((events_at, events_person))
+    current = default.copy()
+    current[events_person[order]] = events_status[order]  # later events overwrite earlier ones
+    return current
+
+
+def accounts_table(rng, accounts: Accounts, customer: np.ndarray, as_of: float) -> pa.Table:
+    n = accounts.count
+    numbers = np.arange(1, n + 1)
+    created = np.minimum(accounts.created_at, as_of - 3600)
+    modified = np.minimum(created + rng.uniform(0, 200, n) * SECONDS_PER_DAY, as_of)
+    return pa.table(
+        {
+            "id": sf_ids("001", numbers),
+            "name": accounts.name,
+            "industry": choice_text(vocab.INDUSTRIES, accounts.industry_index),
+            "number_of_employees": pa.array(accounts.employees.astype(np.int32)),
+            "annual_revenue": pa.array(
+                np.round(accounts.employees * rng.uniform(80_000, 250_000, n), -3)
+            ),
+            "billing_country": choice_text(vocab.COUNTRIES, accounts.country_index),
+            "billing_state": pa.nulls(n, pa.string()),
+            "type": choice_text(("Prospect", "Customer"), customer.astype(int)),
+            "owner_id": sf_ids("005", accounts.owner),
+            "created_date": timestamps(created),
+            "last_modified_date": timestamps(modified),
+            "is_deleted": _flags(n),
+            "_fivetran_synced": _synced(rng, modified, as_of),
+            "_fivetran_deleted": _flags(n),
+        }
+    )
+
+
+def leads_and_history(rng, people: People, life: Lifecycle, users, as_of: float):
+    has_lead = ~np.isnan(life.crm_created_at)
+    lead_person = np.flatnonzero(has_lead)
+    events = life.status_events
+    ev_person, ev_at = events.get("person").astype(np.int64), events.get("at")
+    ev_status, ev_actor = events.get("status").astype(np.int64), events.get("actor").astype(np.int64)
+    # The CRM records the MAS-originated MQL when the sync arrives, a minute or two later.
+    is_mql_sync = ev_actor == users.integration_user
+    crm_at = ev_at + np.where(is_mql_sync, rng.uniform(60, 180, len(ev_at)), 0)
+    crm_at = np.maximum(crm_at, life.crm_created_at[ev_person] + 1)
+    keep = crm_at <= as_of
+    ev_person, crm_at, ev_status, ev_actor = ev_person[keep], crm_at[keep], ev_status[keep], ev_actor[keep]
+    order = np.lexsort((crm_at, ev_person))
+    ev_person, crm_at, ev_status, ev_actor = ev_person[order], crm_at[order], ev_status[order], ev_actor[order]
+    same_person = np.concatenate([[False], ev_person[1:] == ev_person[:-1]])
+    previous = np.where(
+        same_person, np.roll(ev_status, 1), life.crm_initial_status[ev_person]
+    )
+    history_count = len(ev_person)
+    # Owner assignment from the integration queue to the SDR when the lead lands.
+    owner_person = lead_person
+    owner_at = life.crm_created_at[owner_person] + 5
+    history = pa.table(
+        {
+            "id": sf_ids("017", np.arange(1, history_count + len(owner_person) + 1)),
+            "lead_id": sf_ids("00Q", np.concatenate([ev_person, owner_person]) + 1),
+            "field": choice_text(
+                ("Status", "Owner"),
+                np.concatenate([np.zeros(history_count, int), np.ones(len(owner_person), int)]),
+            ),
+            "old_value": pa.concat_arrays(
+                [
+                    choice_text(STATUSES, previous),
+                    pa.array(np.full(len(owner_person), "Lead Queue")).cast(pa.string()),
+                ]
+            ),
+            "new_value": pa.concat_arrays(
+                [
+                    choice_text(STATUSES, ev_status),
+                    sf_ids("005", people.sdr[owner_person]),
+                ]
+            ),
+            "created_by_id": sf_ids(
+                "005",
+                np.concatenate([ev_actor, np.full(len(owner_person), users.integration_user)]),
+            ),
+            "created_date": timestamps(np.concatenate([crm_at, owner_at])),
+            "is_deleted": _flags(history_count + len(owner_person)),
+            "_fivetran_synced": _synced(rng, np.concatenate([crm_at, owner_at]), as_of),
+            "_fivetran_deleted": _flags(history_count + len(owner_person)),
+        }
+    )
+    current = last_status(ev_person, crm_at, ev_status, people.count, life.crm_initial_status)
+    last_change = np.full(people.count, np.nan)
+    np.fmax.at(last_change, ev_person, crm_at)
+    return lead_person, current, last_change, history
+
+
+def leads_table(
+    rng, people: People, accounts: Accounts, life: Lifecycle, lead_person, current, last_change,
+    converted_at, contact_number, opportunity_number, as_of: float,
+) -> pa.Table:
+    n = len(lead_person)
+    p = lead_person
+    is_converted = ~np.isnan(converted_at[p])
+    modified = np.fmax(life.crm_created_at[p], last_change[p])
+    take = pa.array(p)
+    account = people.account[p]
+    return pa.table(
+        {
+            "id": sf_ids("00Q", p + 1),
+            "email": people.email.take(take),
+            "first_name": people.first_name.take(take),
+            "last_name": people.last_name.take(take),
+            "company": accounts.name.take(pa.array(account)),
+            "title": choice_text(vocab.TITLES, people.title_index[p]),
+            "phone": concat_text("+1-555-", pa.array((p % 10_000).astype(str))),
+            "country": choice_text(vocab.COUNTRIES, people.country_index[p]),
+            "industry": choice_text(vocab.INDUSTRIES, accounts.industry_index[account]),
+            "number_of_employees": pa.array(accounts.employees[account].astype(np.int32)),
+            "annual_revenue": pa.nulls(n, pa.float64()),
+            "lead_source": people.lead_source.take(take),
+            "status": choice_text(STATUSES, current[p]),
+            "rating": choice_text(("Hot", "Warm", "Cold"), rng.integers(0, 3, n)),
+            "owner_id": sf_ids("005", people.sdr[p]),
+            "is_converted": pa.array(is_converted),
+            "converted_date": dates(converted_at[p]),
+            "converted_account_id": sf_ids_or_null("001", account + 1, is_converted),
+            "converted_contact_id": sf_ids_or_null("003", contact_number[p], is_converted),
+            "converted_opportunity_id": sf_ids_or_null(
+                "006", opportunity_number[p], is_converted & (opportunity_number[p] > 0)
+            ),
+            "created_date": timestamps(life.crm_created_at[p]),
+            "last_modified_date": timestamps(modified),
+            "is_deleted": _flags(n),
+            "_fivetran_synced": _synced(rng, modified, as_of),
+            "_fivetran_deleted": _flags(n),
+        }
+    )
+
+
+def contacts_table(rng, people: People, converted_person, converted_at, contact_number, as_of):
+    p = converted_person
+    n = len(p)
+    take = pa.array(p)
+    return pa.table(
+        {
+            "id": sf_ids("003", contact_number[p]),
+            "account_id": sf_ids("001", people.account[p] + 1),
+            "email": people.email.take(take),
+            "first_name": people.first_name.take(take),
+            "last_name": people.last_name.take(take),
+            "title": choice_text(vocab.TITLES, people.title_index[p]),
+            "phone": concat_text("+1-555-", pa.array((p % 10_000).astype(str))),
+            "mailing_country": choice_text(vocab.COUNTRIES, people.country_index[p]),
+            "lead_source": people.lead_source.take(take),
+            "owner_id": sf_ids("005", people.sdr[p]),
+            "created_date": timestamps(converted_at),
+            "last_modified_date": timestamps(converted_at),
+            "is_deleted": _flags(n),
+            "_fivetran_synced": _synced(rng, converted_at, as_of),
+            "_fivetran_deleted": _flags(n),
+        }
+    )
+
+
+def opportunity_tables(rng, opportunities: Opportunities, people: People, campaign_of_person, as_of):
+    o = opportunities
+    n = o.count
+    numbers = np.arange(1, n + 1)
+    is_closed = o.stage >= N_OPEN
+    is_won = o.stage == WON_INDEX
+    stage_probability = np.array([*vocab.STAGE_PROBABILITY, 100, 0])
+    stage_forecast = (*vocab.STAGE_FORECAST, "Closed", "Omitted")
+    from_lead = o.person >= 0
+    person = np.where(from_lead, o.person, 0)
+    lead_source = pc.if_else(
+        pa.array(from_lead), people.lead_source.take(pa.array(person)), pa.scalar("Customer Base")
+    )
+    campaign = np.where(from_lead, campaign_of_person[person], 0)
+    opportunity = pa.table(
+        {
+            "id": sf_ids("006", numbers),
+            "account_id": sf_ids("001", o.account + 1),
+            "name": concat_text(
+                "Deal ", pa.array(numbers.astype(str)), " - ", choice_text(OPPORTUNITY_TYPES, o.type_index)
+            ),
+            "type": choice_text(OPPORTUNITY_TYPES, o.type_index),
+            "stage_name": choice_text(STAGE_NAMES, o.stage),
+            "amount": pa.array(o.amount),
+            "probability": pa.array(stage_probability[o.stage].astype(float)),
+            "close_date": dates(o.expected_close_at),
+            "forecast_category_name": choice_text(stage_forecast, o.stage),
+            "is_closed": pa.array(is_closed),
+            "is_won": pa.array(is_won),
+            "lead_source": lead_source,
+            "campaign_id": sf_ids_or_null("701", campaign, campaign > 0),
+            "owner_id": sf_ids("005", o.owner),
+            "created_date": timestamps(o.created_at),
+            "last_modified_date": timestamps(o.last_modified_at),
+            "is_deleted": _flags(n),
+            "_fivetran_synced": _synced(rng, o.last_modified_at, as_of),
+            "_fivetran_deleted": _flags(n),
+        }
+    )
+    h = len(o.history_opportunity)
+    history = pa.table(
+        {
+            "id": sf_ids("008", np.arange(1, h + 1)),
+            "opportunity_id": sf_ids("006", o.history_opportunity + 1),
+            "stage_name": choice_text(STAGE_NAMES, o.history_stage),
+            "amount": pa.array(o.history_amount),
+            "close_date": dates(o.history_close_at),
+            "probability": pa.array(stage_probability[o.history_stage].astype(float)),
+            "forecast_category": choice_text(stage_forecast, o.history_stage),
+            "created_by_id": sf_ids("005", o.owner[o.history_opportunity]),
+            "created_date": timestamps(o.history_at),
+            "is_deleted": _flags(h),
+            "_fivetran_synced": _synced(rng, o.history_at, as_of),
+            "_fivetran_deleted": _flags(h),
+        }
+    )
+    return opportunity, history
+
+
+def activity_tables(rng, life: Lifecycle, people: People, as_of: float):
+    t = life.touches
+    person = t.get("person").astype(np.int64)
+    at, owner = t.get("at"), t.get("owner").astype(np.int64)
+    meeting = t.get("is_meeting").astype(bool)
+    completed = t.get("is_completed").astype(bool)
+    who = sf_ids("00Q", person + 1)
+    task_rows = ~meeting
+    tn = int(task_rows.sum())
+    task_completed = completed[task_rows]
+    task_at = at[task_rows]
+    task = pa.table(
+        {
+            "id": sf_ids("00T", np.arange(1, tn + 1)),
+            "who_id": who.filter(pa.array(task_rows)),
+            "what_id": pa.nulls(tn, pa.string()),
+            "account_id": pa.nulls(tn, pa.string()),
+            "owner_id": sf_ids("005", owner[task_rows]),
+            "subject": choice_text(vocab.TASK_SUBJECTS, rng.integers(0, len(vocab.TASK_SUBJECTS), tn)),
+            "type": choice_text(("Call", "Email"), rng.integers(0, 2, tn)),
+            "task_subtype": choice_text(("Call", "Email"), rng.integers(0, 2, tn)),
+            "status": choice_text(("Not Started", "Completed"), task_completed.astype(int)),
+            "activity_date": dates(task_at),
+            "created_date": timestamps(np.where(task_completed, task_at - rng.uniform(0, 120, tn), task_at)),
+            "completed_date_time": timestamps(np.where(task_completed, task_at, np.nan)),
+            "is_closed": pa.array(task_completed),
+            "is_deleted": _flags(tn),
+            "_fivetran_synced": _synced(rng, task_at, as_of),
+            "_fivetran_deleted": _flags(tn),
+        }
+    )
+    en = int(meeting.sum())
+    event_at = at[meeting]
+    event = pa.table(
+        {
+            "id": sf_ids("00U", np.arange(1, en + 1)),
+            "who_id": who.filter(pa.array(meeting)),
+            "what_id": pa.nulls(en, pa.string()),
+            "account_id": pa.nulls(en, pa.string()),
+            "owner_id": sf_ids("005", owner[meeting]),
+            "subject": choice_text(("Intro meeting", "Demo", "Discovery call"), rng.integers(0, 3, en)),
+            "type": choice_text(("Meeting", "Demo", "Call"), rng.integers(0, 3, en)),
+            "start_date_time": timestamps(event_at),
+            "end_date_time": timestamps(event_at + 1800),
+            "created_date": timestamps(event_at - rng.uniform(600, 2 * SECONDS_PER_DAY, en).clip(0, None)),
+            "is_deleted": _flags(en),
+            "_fivetran_synced": _synced(rng, event_at, as_of),
+            "_fivetran_deleted": _flags(en),
+        }
+    )
+    return task, event
+
+
+def campaign_tables(rng, programs: int, program_created: np.ndarray, channel_index, members, as_of):
+    numbers = np.arange(1, programs + 1)
+    campaign = pa.table(
+        {
+            "id": sf_ids("701", numbers),
+            "name": concat_text(choice_text(vocab.PROGRAM_CHANNELS, channel_index), " program ", pa.array(numbers.astype(str))),
+            "type": choice_text(vocab.PROGRAM_CHANNELS, channel_index),
+            "status": choice_text(("In Progress", "Completed"), (rng.random(programs) < 0.5).astype(int)),
+            "start_date": dates(program_created),
+            "end_date": dates(program_created + 90 * SECONDS_PER_DAY),
+            "budgeted_cost": pa.array(np.round(rng.uniform(1_000, 50_000, programs), -2)),
+            "actual_cost": pa.array(np.round(rng.uniform(1_000, 50_000, programs), -2)),
+            "parent_id": pa.nulls(programs, pa.string()),
+            "is_active": pa.array(rng.random(programs) < 0.6),
+            "created_date": timestamps(program_created),
+            "is_deleted": _flags(programs),
+            "_fivetran_synced": _synced(rng, program_created, as_of),
+            "_fivetran_deleted": _flags(programs),
+        }
+    )
+    m_person, m_program, m_at, m_contact = members
+    mn = len(m_person)
+    is_contact = m_contact > 0
+    member = pa.table(
+        {
+            "id": sf_ids("00v", np.arange(1, mn + 1)),
+            "campaign_id": sf_ids("701", m_program),
+            "lead_id": sf_ids_or_null("00Q", m_person + 1, ~is_contact),
+            "contact_id": sf_ids_or_null("003", m_contact, is_contact),
+            "status": choice_text(("Responded", "Attended"), rng.integers(0, 2, mn)),
+            "has_responded": _flags(mn, True),
+            "first_responded_date": dates(m_at),
+            "created_date": timestamps(m_at),
+            "is_deleted": _flags(mn),
+            "_fivetran_synced": _synced(rng, m_at, as_of),
+            "_fivetran_deleted": _flags(mn),
+        }
+    )
+    return campaign, member
+
+
+__all__ = ["FALSE", "mask_text"]

@@ -1,0 +1,42 @@
+"""Write generated tables into the raw schemas in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pyarrow as pa
+
+from orchestration.raw.contract import contract_tables, create_table_sql, raw_schemas
+from orchestration.settings import connect_warehouse
+
+
+def write_tables(database: Path, tables: Mapping[str, list[pa.Table]]) -> dict[str, int]:
+    """Replace every contract table with the generated chunks; all or nothing."""
+    schemas = raw_schemas()
+    rows: dict[str, int] = {}
+    connection = connect_warehouse(database)
+    try:
+        connection.execute("begin transaction")
+        for schema in sorted(set(schemas.values())):
+            connection.execute(f'create schema if not exists "{schema}"')
+        for table in contract_tables():
+            connection.execute(create_table_sql(table))
+            count = 0
+            for index, chunk in enumerate(tables.get(table.qualified_name, [])):
+                view = f"generated_{table.source}_{table.name}_{index}"
+                connection.register(view, chunk)
+                connection.execute(
+                    f'insert into "{schemas[table.source]}"."{table.name}" by name '
+                    f"select * from {view}"
+                )
+                connection.unregister(view)
+                count += chunk.num_rows
+            rows[table.qualified_name] = count
+        connection.execute("commit")
+    except BaseException:
+        connection.execute("rollback")
+        raise
+    finally:
+        connection.close()
+    return rows
