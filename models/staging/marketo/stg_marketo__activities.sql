@@ -1,3 +1,5 @@
+{{ config(materialized="table") }}
+
 {#- One row per Marketo activity of any type. Each activity table keeps the columns it has;
     the others are null. `old_value`/`new_value` carry score, field or program-status changes. -#}
 {%- set activity_tables = {
