@@ -74,4 +74,4 @@ def test_plain_dagster_command_finds_the_code_location(warehouse_dir: Path) -> N
         check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "Validation successful for code location revenue_funnel" in result.stderr
+    assert "Validation successful for code location revenue_funnel" in result.stdout + result.stderr

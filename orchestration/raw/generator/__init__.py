@@ -65,7 +65,9 @@ def generate(
     tables = build_tables(leads, seed, as_of_epoch)
     injected: list[InjectedFault] = []
     if faults:
-        injected = fault_injection.inject(np.random.default_rng([seed, 1]), tables, leads, as_of_epoch)
+        injected = fault_injection.inject(
+            np.random.default_rng([seed, 1]), tables, leads, as_of_epoch
+        )
     rows = write_tables(Path(database), {name: [table] for name, table in tables.items()})
     return GenerationReport(
         leads=leads,
@@ -106,11 +108,19 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
     np.maximum.at(best_score, triggers.person, triggers.score_after)
     manual = np.isnan(crossing) & (best_score >= 40) & (rng.random(leads) < 0.08)
     manual &= ~people.is_outbound
-    first_mql[manual] = people.created_at[manual] + rng.uniform(5, 60, manual.sum()) * SECONDS_PER_DAY
+    first_mql[manual] = (
+        people.created_at[manual] + rng.uniform(5, 60, manual.sum()) * SECONDS_PER_DAY
+    )
     first_mql[first_mql > as_of] = np.nan
 
     life = lifecycle.simulate(
-        rng, as_of, people.created_at, people.is_outbound, first_mql, people.sdr, users.aes,
+        rng,
+        as_of,
+        people.created_at,
+        people.is_outbound,
+        first_mql,
+        people.sdr,
+        users.aes,
         users.integration_user,
     )
 
@@ -121,8 +131,12 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
     r_at = recycled.get("at")
     rq = life.requalifications
     later = engagement.requalifying_triggers(
-        rng, rq.get("person").astype(np.int64), rq.get("cycle").astype(np.int64),
-        rq.get("recycled_at"), rq.get("at"), programs,
+        rng,
+        rq.get("person").astype(np.int64),
+        rq.get("cycle").astype(np.int64),
+        rq.get("recycled_at"),
+        rq.get("at"),
+        programs,
     )
     all_triggers = engagement.Triggers.concat([triggers, later])
     recycle_key = r_person * 8 + r_cycle
@@ -131,10 +145,16 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
     found = np.searchsorted(recycle_key[order], trigger_key)
     found = np.minimum(found, max(len(order) - 1, 0))
     has_recycle = len(order) > 0
-    matched = has_recycle & (recycle_key[order][found] == trigger_key) if has_recycle else np.zeros(len(trigger_key), bool)
+    matched = (
+        has_recycle & (recycle_key[order][found] == trigger_key)
+        if has_recycle
+        else np.zeros(len(trigger_key), bool)
+    )
     after_recycle = matched & (all_triggers.at > np.where(matched, r_at[order][found], np.inf))
     keep = ~after_recycle
-    all_triggers = engagement.Triggers(*(getattr(all_triggers, f)[keep] for f in engagement.Triggers.__annotations__))
+    all_triggers = engagement.Triggers(
+        *(getattr(all_triggers, f)[keep] for f in engagement.Triggers.__annotations__)
+    )
     all_triggers = engagement.finalize_scores(all_triggers)
     score_at_recycle = np.zeros(len(order))
     trigger_key = all_triggers.person * 8 + all_triggers.cycle
@@ -169,7 +189,11 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
     in_crm = ~np.isnan(crm_created[m_person]) & (m_at <= as_of)
     m_person, m_program, m_at = m_person[in_crm], m_program[in_crm], m_at[in_crm]
     _, first_membership = np.unique(m_person * (programs + 1) + m_program, return_index=True)
-    m_person, m_program, m_at = m_person[first_membership], m_program[first_membership], m_at[first_membership]
+    m_person, m_program, m_at = (
+        m_person[first_membership],
+        m_program[first_membership],
+        m_at[first_membership],
+    )
     as_contact = m_at > np.nan_to_num(converted_at[m_person], nan=np.inf)
     m_contact = np.where(as_contact, contact_number[m_person], 0)
     campaign_of_person = np.zeros(leads, dtype=np.int64)
@@ -182,17 +206,28 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
         rng, people, life, users, as_of
     )
     out["salesforce.lead"] = salesforce.leads_table(
-        rng, people, accounts, life, lead_person, crm_status, last_change, converted_at,
-        contact_number, opportunity_number, as_of,
+        rng,
+        people,
+        accounts,
+        life,
+        lead_person,
+        crm_status,
+        last_change,
+        converted_at,
+        contact_number,
+        opportunity_number,
+        as_of,
     )
     out["salesforce.lead_history"] = history
     out["salesforce.contact"] = salesforce.contacts_table(
         rng, people, c_person, c_at, contact_number, as_of
     )
-    out["salesforce.opportunity"], out["salesforce.opportunity_history"] = salesforce.opportunity_tables(
-        rng, opportunities, people, campaign_of_person, as_of
+    out["salesforce.opportunity"], out["salesforce.opportunity_history"] = (
+        salesforce.opportunity_tables(rng, opportunities, people, campaign_of_person, as_of)
     )
-    out["salesforce.task"], out["salesforce.event"] = salesforce.activity_tables(rng, life, people, as_of)
+    out["salesforce.task"], out["salesforce.event"] = salesforce.activity_tables(
+        rng, life, people, as_of
+    )
     out["salesforce.campaign"], out["salesforce.campaign_member"] = salesforce.campaign_tables(
         rng, programs, program_created, channel_index, (m_person, m_program, m_at, m_contact), as_of
     )
@@ -209,11 +244,15 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
     person_mas_created[mas_person] = mas_created
     log = marketo.ActivityLog(tables={})
     in_mas_trigger = life.in_mas[all_triggers.person]
-    mas_triggers = engagement.Triggers(*(getattr(all_triggers, f)[in_mas_trigger] for f in engagement.Triggers.__annotations__))
+    mas_triggers = engagement.Triggers(
+        *(getattr(all_triggers, f)[in_mas_trigger] for f in engagement.Triggers.__annotations__)
+    )
     marketo.trigger_activities(rng, log, mas_triggers)
     reset = life.in_mas[r_person[order]] if has_recycle else np.zeros(0, bool)
     if has_recycle:
-        marketo.score_resets(log, r_person[order][reset], r_at[order][reset], score_at_recycle[reset])
+        marketo.score_resets(
+            log, r_person[order][reset], r_at[order][reset], score_at_recycle[reset]
+        )
     marketo.noise_activities(rng, log, mas_person, mas_created, programs, as_of)
 
     ev = life.status_events
@@ -222,10 +261,24 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
     ev_status = ev.get("status").astype(np.int64)
     from_sync = ev.get("actor").astype(np.int64) != users.integration_user
     mas_at = ev_at + np.where(from_sync, rng.uniform(60, 600, len(ev_at)), 0)
-    visible = life.in_mas[ev_person] & (mas_at <= as_of) & (mas_at >= np.nan_to_num(person_mas_created[ev_person], nan=np.inf))
-    ev_person, mas_at, ev_status, from_sync = ev_person[visible], mas_at[visible], ev_status[visible], from_sync[visible]
+    visible = (
+        life.in_mas[ev_person]
+        & (mas_at <= as_of)
+        & (mas_at >= np.nan_to_num(person_mas_created[ev_person], nan=np.inf))
+    )
+    ev_person, mas_at, ev_status, from_sync = (
+        ev_person[visible],
+        mas_at[visible],
+        ev_status[visible],
+        from_sync[visible],
+    )
     order_ev = np.lexsort((mas_at, ev_person))
-    ev_person, mas_at, ev_status, from_sync = ev_person[order_ev], mas_at[order_ev], ev_status[order_ev], from_sync[order_ev]
+    ev_person, mas_at, ev_status, from_sync = (
+        ev_person[order_ev],
+        mas_at[order_ev],
+        ev_status[order_ev],
+        from_sync[order_ev],
+    )
     same = np.concatenate([[False], ev_person[1:] == ev_person[:-1]])
     mas_initial = np.full(leads, lifecycle.STATUS_INDEX["New"])
     previous = np.where(same, np.roll(ev_status, 1), mas_initial[ev_person])
@@ -243,19 +296,29 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
     updated = np.fmax(last_trigger, np.fmax(last_recycle, np.nan_to_num(last_change, nan=0)))
 
     survivors = mas_person[rng.random(len(mas_person)) < 0.025]
-    losers = marketo.merges(
-        rng, log, survivors, people.created_at[survivors], leads + 1, as_of
-    )
+    losers = marketo.merges(rng, log, survivors, people.created_at[survivors], leads + 1, as_of)
     crm_visible = ~np.isnan(crm_created) & ~people.is_outbound & (rng.random(leads) > 0.05)
     converted = ~np.isnan(converted_at)
     out["marketo.lead"] = marketo.lead_table(
-        rng, people, accounts, mas_person, mas_created, crm_visible, contact_number, converted,
-        mas_status, score, updated, losers, as_of,
+        rng,
+        people,
+        accounts,
+        mas_person,
+        mas_created,
+        crm_visible,
+        contact_number,
+        converted,
+        mas_status,
+        score,
+        updated,
+        losers,
+        as_of,
     )
     mas_only = mas_person[np.isnan(crm_created[mas_person])]
     deleted = mas_only[rng.random(len(mas_only)) < 0.003]
     log.add(
-        "activity_delete_lead", deleted + 1,
+        "activity_delete_lead",
+        deleted + 1,
         np.minimum(people.created_at[deleted] + 200 * SECONDS_PER_DAY, as_of - 60),
     )
     out.update({f"marketo.{name}": table for name, table in log.tables.items()})

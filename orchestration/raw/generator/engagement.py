@@ -45,7 +45,9 @@ def _scores(person: np.ndarray, cycle: np.ndarray, at: np.ndarray, points: np.nd
     new_group = np.concatenate([[True], keys[1:] != keys[:-1]])
     sizes = np.diff(np.flatnonzero(np.concatenate([new_group, [True]])))
     running = np.cumsum(sorted_points)
-    group_base = np.repeat(running[segment_starts(sizes)] - sorted_points[segment_starts(sizes)], sizes)
+    group_base = np.repeat(
+        running[segment_starts(sizes)] - sorted_points[segment_starts(sizes)], sizes
+    )
     score = np.empty_like(running)
     score[order] = running - group_base
     return score
@@ -85,7 +87,9 @@ def first_cycle_triggers(
     offsets = _grouped_cumsum(gaps, counts)
     at = created_at[person] + offsets
     keep = at <= as_of
-    triggers = _make(rng, person[keep], np.ones(int(keep.sum()), dtype=np.int64), at[keep], programs)
+    triggers = _make(
+        rng, person[keep], np.ones(int(keep.sum()), dtype=np.int64), at[keep], programs
+    )
     return triggers
 
 

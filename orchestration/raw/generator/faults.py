@@ -45,7 +45,10 @@ FAULT_KINDS = (
     FaultKind("duplicate_lead_id", "salesforce.lead", "id", "CRM lead id used twice"),
     FaultKind("malformed_email", "marketo.lead", "email", "MAS email that is not an address"),
     FaultKind(
-        "future_timestamp", "salesforce.lead_history", "created_date", "status change dated after as-of"
+        "future_timestamp",
+        "salesforce.lead_history",
+        "created_date",
+        "status change dated after as-of",
     ),
     FaultKind(
         "orphan_opportunity_account",
@@ -53,15 +56,21 @@ FAULT_KINDS = (
         "account_id",
         "opportunity pointing at a missing account",
     ),
-    FaultKind("negative_amount", "salesforce.opportunity", "amount", "opportunity amount below zero"),
+    FaultKind(
+        "negative_amount", "salesforce.opportunity", "amount", "opportunity amount below zero"
+    ),
     FaultKind(
         "stage_regression",
         "salesforce.opportunity_history",
         "stage_name",
         "Closed Won deal moved back to Prospecting",
     ),
-    FaultKind("unmapped_crm_status", "salesforce.lead", "status", "CRM lead status in no agreed stage"),
-    FaultKind("unmapped_mas_status", "marketo.lead", "lead_status", "MAS lead status in no agreed stage"),
+    FaultKind(
+        "unmapped_crm_status", "salesforce.lead", "status", "CRM lead status in no agreed stage"
+    ),
+    FaultKind(
+        "unmapped_mas_status", "marketo.lead", "lead_status", "MAS lead status in no agreed stage"
+    ),
 )
 
 
@@ -95,12 +104,16 @@ def inject(
     lead = _set(lead, "status", status_rows, pa.array(["Contacted??"] * len(status_rows)))
     injected["unmapped_crm_status"] = len(status_rows)
 
-    copies = lead.take(pa.array(_pick(rng, lead, 2 * count, where=~np.isin(np.arange(lead.num_rows), status_rows))))
+    copies = lead.take(
+        pa.array(_pick(rng, lead, 2 * count, where=~np.isin(np.arange(lead.num_rows), status_rows)))
+    )
     null_ids = copies.slice(0, count)
     null_ids = null_ids.set_column(0, "id", pa.nulls(null_ids.num_rows, pa.string()))
     duplicates = copies.slice(count, count)
     duplicates = _set(
-        duplicates, "email", np.arange(duplicates.num_rows),
+        duplicates,
+        "email",
+        np.arange(duplicates.num_rows),
         pa.array([f"duplicate{i}@example.com" for i in range(duplicates.num_rows)]),
     )
     tables["salesforce.lead"] = pa.concat_tables([lead, null_ids, duplicates])
@@ -120,20 +133,31 @@ def inject(
     history = tables["salesforce.lead_history"]
     future = history.take(pa.array(_pick(rng, history, count)))
     future = _set(
-        future, "created_date", np.arange(future.num_rows),
+        future,
+        "created_date",
+        np.arange(future.num_rows),
         timestamps(np.full(future.num_rows, as_of + 30 * SECONDS_PER_DAY)),
     )
-    future = _set(future, "id", np.arange(future.num_rows), pa.array([f"017F{i:011d}AAA" for i in range(future.num_rows)]))
+    future = _set(
+        future,
+        "id",
+        np.arange(future.num_rows),
+        pa.array([f"017F{i:011d}AAA" for i in range(future.num_rows)]),
+    )
     tables["salesforce.lead_history"] = pa.concat_tables([history, future])
     injected["future_timestamp"] = future.num_rows
 
     opportunity = tables["salesforce.opportunity"]
     orphan_rows = _pick(rng, opportunity, count)
     opportunity = _set(
-        opportunity, "account_id", orphan_rows,
+        opportunity,
+        "account_id",
+        orphan_rows,
         pa.array([f"001X{i:011d}AAA" for i in range(len(orphan_rows))]),
     )
-    negative_rows = _pick(rng, opportunity, count, where=~np.isin(np.arange(opportunity.num_rows), orphan_rows))
+    negative_rows = _pick(
+        rng, opportunity, count, where=~np.isin(np.arange(opportunity.num_rows), orphan_rows)
+    )
     negative = pc.multiply(opportunity.column("amount").take(pa.array(negative_rows)), -1)
     opportunity = _set(opportunity, "amount", negative_rows, negative)
     tables["salesforce.opportunity"] = opportunity
@@ -141,13 +165,21 @@ def inject(
     injected["negative_amount"] = len(negative_rows)
 
     opportunity_history = tables["salesforce.opportunity_history"]
-    won = pc.equal(opportunity_history.column("stage_name"), "Closed Won").to_numpy(zero_copy_only=False)
-    regressions = opportunity_history.take(pa.array(_pick(rng, opportunity_history, count, where=won)))
+    won = pc.equal(opportunity_history.column("stage_name"), "Closed Won").to_numpy(
+        zero_copy_only=False
+    )
+    regressions = opportunity_history.take(
+        pa.array(_pick(rng, opportunity_history, count, where=won))
+    )
     n = regressions.num_rows
     regressions = _set(regressions, "stage_name", np.arange(n), pa.array(["Prospecting"] * n))
-    later = pc.add(regressions.column("created_date"), pa.scalar(7 * 86_400_000_000, pa.duration("us")))
+    later = pc.add(
+        regressions.column("created_date"), pa.scalar(7 * 86_400_000_000, pa.duration("us"))
+    )
     regressions = _set(regressions, "created_date", np.arange(n), later.cast(pa.timestamp("us")))
-    regressions = _set(regressions, "id", np.arange(n), pa.array([f"008R{i:011d}AAA" for i in range(n)]))
+    regressions = _set(
+        regressions, "id", np.arange(n), pa.array([f"008R{i:011d}AAA" for i in range(n)])
+    )
     tables["salesforce.opportunity_history"] = pa.concat_tables([opportunity_history, regressions])
     injected["stage_regression"] = n
 

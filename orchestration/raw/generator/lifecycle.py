@@ -85,7 +85,9 @@ def simulate(
 
     early_sync = ~is_outbound & (rng.random(people) < 0.2)
     crm_created = np.full(people, np.nan)
-    crm_created[early_sync] = created_at[early_sync] + rng.uniform(600, SECONDS_PER_DAY, early_sync.sum())
+    crm_created[early_sync] = created_at[early_sync] + rng.uniform(
+        600, SECONDS_PER_DAY, early_sync.sum()
+    )
     synced_at_mql = ~is_outbound & ~early_sync & ~np.isnan(first_mql_at)
     crm_created[synced_at_mql] = first_mql_at[synced_at_mql] + rng.uniform(
         60, 180, synced_at_mql.sum()
@@ -100,7 +102,9 @@ def simulate(
     starts_outbound = is_outbound & ~np.isnan(crm_created)
     person = np.concatenate([np.flatnonzero(starts_mql), np.flatnonzero(starts_outbound)])
     start = np.concatenate([first_mql_at[starts_mql], crm_created[starts_outbound]])
-    via_mql = np.concatenate([np.ones(starts_mql.sum(), bool), np.zeros(starts_outbound.sum(), bool)])
+    via_mql = np.concatenate(
+        [np.ones(starts_mql.sum(), bool), np.zeros(starts_outbound.sum(), bool)]
+    )
     cycle = 1
     while len(person) and cycle <= MAX_CYCLES:
         m = len(person)
@@ -128,13 +132,21 @@ def simulate(
         followed = ~np.isnan(touch_at)
         is_meeting = rng.random(m) < 0.12
         touches.add(
-            followed, person=person, at=touch_at, owner=owner, is_meeting=is_meeting,
+            followed,
+            person=person,
+            at=touch_at,
+            owner=owner,
+            is_meeting=is_meeting,
             is_completed=np.ones(m, bool),
         )
         second_touch = clock.after(touch_at, 0.5, 3, followed & (rng.random(m) < 0.4))
         touches.add(
-            ~np.isnan(second_touch), person=person, at=second_touch, owner=owner,
-            is_meeting=np.zeros(m, bool), is_completed=rng.random(m) > 0.05,
+            ~np.isnan(second_touch),
+            person=person,
+            at=second_touch,
+            owner=owner,
+            is_meeting=np.zeros(m, bool),
+            is_completed=rng.random(m) > 0.05,
         )
 
         fate = rng.random(m)
@@ -172,18 +184,29 @@ def simulate(
             (dq_at, vocab.DISQUALIFIED_STATUSES[:3]),
         ):
             status_events.add(
-                ~np.isnan(at), person=person, cycle=cycle_of, at=at,
-                status=_status_choice(rng, statuses, m), actor=owner,
+                ~np.isnan(at),
+                person=person,
+                cycle=cycle_of,
+                at=at,
+                status=_status_choice(rng, statuses, m),
+                actor=owner,
             )
         recycled = ~np.isnan(recycle_at)
         status_events.add(
-            recycled, person=person, cycle=cycle_of, at=recycle_at,
-            status=_status_choice(rng, vocab.RECYCLED_STATUSES, m), actor=recycle_actor,
+            recycled,
+            person=person,
+            cycle=cycle_of,
+            at=recycle_at,
+            status=_status_choice(rng, vocab.RECYCLED_STATUSES, m),
+            actor=recycle_actor,
         )
         meeting_at = clock.after(sql_at, 0.5, 5, rng.random(m) < 0.3)
         touches.add(
-            ~np.isnan(meeting_at), person=person, at=meeting_at,
-            owner=aes[rng.integers(0, len(aes), m)], is_meeting=np.ones(m, bool),
+            ~np.isnan(meeting_at),
+            person=person,
+            at=meeting_at,
+            owner=aes[rng.integers(0, len(aes), m)],
+            is_meeting=np.ones(m, bool),
             is_completed=np.ones(m, bool),
         )
         conversions.add(~np.isnan(converted_at), person=person, at=converted_at)
@@ -194,7 +217,10 @@ def simulate(
         requalified_at = clock.after(recycle_at, 30, 200, wants_back)
         again = ~np.isnan(requalified_at)
         requalifications.add(
-            again, person=person, cycle=np.full(m, cycle + 1), recycled_at=recycle_at,
+            again,
+            person=person,
+            cycle=np.full(m, cycle + 1),
+            recycled_at=recycle_at,
             at=requalified_at,
         )
         person, start = person[again], requalified_at[again]

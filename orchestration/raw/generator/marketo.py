@@ -62,7 +62,9 @@ def noise_activities(rng, log: ActivityLog, mas_person, mas_created, programs: i
     email = rng.integers(0, len(vocab.EMAILS), len(person))
     program = rng.integers(1, programs + 1, len(person))
     log.add(
-        "activity_send_email", person + 1, at,
+        "activity_send_email",
+        person + 1,
+        at,
         primary_attribute_value=choice_text(vocab.EMAILS, email),
         primary_attribute_value_id=pa.array(email + 1000),
         campaign_id=pa.array(program * 2),
@@ -71,7 +73,9 @@ def noise_activities(rng, log: ActivityLog, mas_person, mas_created, programs: i
     open_at = at[opened] + rng.uniform(0.05, 3, opened.sum()) * SECONDS_PER_DAY
     keep = open_at <= as_of
     log.add(
-        "activity_open_email", person[opened][keep] + 1, open_at[keep],
+        "activity_open_email",
+        person[opened][keep] + 1,
+        open_at[keep],
         primary_attribute_value=choice_text(vocab.EMAILS, email[opened][keep]),
         primary_attribute_value_id=pa.array(email[opened][keep] + 1000),
         campaign_id=pa.array(program[opened][keep] * 2),
@@ -81,10 +85,15 @@ def noise_activities(rng, log: ActivityLog, mas_person, mas_created, programs: i
     at = _uniform_between(rng, np.repeat(mas_created, visits), np.full(len(person), as_of))
     page = rng.integers(2, len(vocab.WEB_PAGES), len(person))
     log.add(
-        "activity_visit_webpage", person + 1, at,
+        "activity_visit_webpage",
+        person + 1,
+        at,
         primary_attribute_value=choice_text(vocab.WEB_PAGES, page),
         webpage_url=concat_text("https://www.example.com", choice_text(vocab.WEB_PAGES, page)),
-        referrer_url=choice_text(("https://www.google.com/", "", "https://www.linkedin.com/"), rng.integers(0, 3, len(person))),
+        referrer_url=choice_text(
+            ("https://www.google.com/", "", "https://www.linkedin.com/"),
+            rng.integers(0, 3, len(person)),
+        ),
         campaign_id=pa.nulls(len(person), pa.int64()),
     )
 
@@ -104,7 +113,9 @@ def trigger_activities(rng, log: ActivityLog, triggers: Triggers):
         if name == "activity_fill_out_form":
             form = rng.integers(0, len(vocab.FORMS), n)
             log.add(
-                name, person, at,
+                name,
+                person,
+                at,
                 primary_attribute_value=choice_text(vocab.FORMS, form),
                 primary_attribute_value_id=pa.array(form + 500),
                 webpage_id=pa.array(form + 7000),
@@ -114,7 +125,9 @@ def trigger_activities(rng, log: ActivityLog, triggers: Triggers):
         elif name == "activity_click_email":
             email = rng.integers(0, len(vocab.EMAILS), n)
             log.add(
-                name, person, at,
+                name,
+                person,
+                at,
                 primary_attribute_value=choice_text(vocab.EMAILS, email),
                 primary_attribute_value_id=pa.array(email + 1000),
                 link=concat_text("https://www.example.com/lp/", pa.array(program.astype(str))),
@@ -123,15 +136,21 @@ def trigger_activities(rng, log: ActivityLog, triggers: Triggers):
         elif name == "activity_visit_webpage":
             page = rng.integers(0, 2, n)
             log.add(
-                name, person, at,
+                name,
+                person,
+                at,
                 primary_attribute_value=choice_text(vocab.WEB_PAGES, page),
-                webpage_url=concat_text("https://www.example.com", choice_text(vocab.WEB_PAGES, page)),
+                webpage_url=concat_text(
+                    "https://www.example.com", choice_text(vocab.WEB_PAGES, page)
+                ),
                 referrer_url=pa.nulls(n, pa.string()),
                 campaign_id=pa.array(program * 2 - 1),
             )
         else:
             log.add(
-                name, person, at,
+                name,
+                person,
+                at,
                 program_id=pa.array(program),
                 old_status=pa.array(np.full(n, "Registered")).cast(pa.string()),
                 new_status=pa.array(np.full(n, "Attended")).cast(pa.string()),
@@ -140,7 +159,9 @@ def trigger_activities(rng, log: ActivityLog, triggers: Triggers):
             )
     points = t.points
     log.add(
-        "activity_change_score", t.person + 1, t.at + 1,
+        "activity_change_score",
+        t.person + 1,
+        t.at + 1,
         primary_attribute_value=pa.array(np.full(len(kind), "Lead Score")).cast(pa.string()),
         change_value=concat_text("+", pa.array(points.astype(str))),
         old_value=pa.array((t.score_after - points).astype(np.int32)),
@@ -153,7 +174,9 @@ def trigger_activities(rng, log: ActivityLog, triggers: Triggers):
 def score_resets(log: ActivityLog, person, at, score):
     n = len(person)
     log.add(
-        "activity_change_score", person + 1, at + 2,
+        "activity_change_score",
+        person + 1,
+        at + 2,
         primary_attribute_value=pa.array(np.full(n, "Lead Score")).cast(pa.string()),
         change_value=concat_text("-", pa.array(score.astype(str))),
         old_value=pa.array(score.astype(np.int32)),
@@ -166,11 +189,15 @@ def score_resets(log: ActivityLog, person, at, score):
 def status_changes(rng, log: ActivityLog, person, at, status, previous, from_sync):
     n = len(person)
     log.add(
-        "activity_change_data_value", person + 1, at,
+        "activity_change_data_value",
+        person + 1,
+        at,
         primary_attribute_value=pa.array(np.full(n, "Lead Status")).cast(pa.string()),
         old_value=choice_text(STATUSES, previous),
         new_value=choice_text(STATUSES, status),
-        reason=choice_text(("Marketing qualified by score", "Synced from CRM"), from_sync.astype(int)),
+        reason=choice_text(
+            ("Marketing qualified by score", "Synced from CRM"), from_sync.astype(int)
+        ),
         campaign_id=pa.nulls(n, pa.int64()),
     )
 
@@ -186,13 +213,20 @@ def merges(rng, log: ActivityLog, survivors, survivor_created, first_loser_id: i
     loser_survivor = np.repeat(survivors, losers_per)
     loser_position = position_in_group(losers_per)
     loser_id = first_loser_id + np.arange(len(loser_survivor))
-    created = np.repeat(survivor_created, losers_per) - rng.uniform(1, 120, len(loser_survivor)) * SECONDS_PER_DAY
-    final_merge = _uniform_between(rng, np.repeat(survivor_created, losers_per) + 3600, np.full(len(loser_survivor), as_of))
+    created = (
+        np.repeat(survivor_created, losers_per)
+        - rng.uniform(1, 120, len(loser_survivor)) * SECONDS_PER_DAY
+    )
+    final_merge = _uniform_between(
+        rng, np.repeat(survivor_created, losers_per) + 3600, np.full(len(loser_survivor), as_of)
+    )
     merged_at = final_merge.copy()
     chain_rows = np.repeat(chain, losers_per)
     # In a chain the second loser (C) folds into the first (B) before B folds into A.
     second = loser_position == 1
-    merged_at[chain_rows & second] = final_merge[chain_rows & second] - rng.uniform(600, 5 * SECONDS_PER_DAY, (chain_rows & second).sum())
+    merged_at[chain_rows & second] = final_merge[chain_rows & second] - rng.uniform(
+        600, 5 * SECONDS_PER_DAY, (chain_rows & second).sum()
+    )
     first_of = np.repeat(loser_id[np.concatenate([[0], np.cumsum(losers_per)[:-1]])], losers_per)
     into = np.where(chain_rows & second, first_of, loser_survivor + 1)
     pair_rows = np.repeat(pair, losers_per)
@@ -204,18 +238,26 @@ def merges(rng, log: ActivityLog, survivors, survivor_created, first_loser_id: i
     )
     merge_ids = pc.if_else(pa.array(pair_first), pair_text, merge_ids)
     log.add(
-        "activity_merge_leads", into[single], merged_at[single],
+        "activity_merge_leads",
+        into[single],
+        merged_at[single],
         merge_ids=merge_ids.filter(pa.array(single)),
         master_updated=pa.array(rng.random(int(single.sum())) < 0.5),
     )
     merged_at[pair_rows & second] = merged_at[np.flatnonzero(pair_rows & second) - 1]
     visits = rng.integers(1, 4, len(loser_id))
     who = np.repeat(loser_id, visits)
-    at = _uniform_between(rng, np.repeat(created, visits), np.repeat(np.minimum(merged_at, as_of), visits) - 60)
+    at = _uniform_between(
+        rng, np.repeat(created, visits), np.repeat(np.minimum(merged_at, as_of), visits) - 60
+    )
     log.add(
-        "activity_visit_webpage", who, at,
+        "activity_visit_webpage",
+        who,
+        at,
         primary_attribute_value=choice_text(vocab.WEB_PAGES, np.full(len(who), 2)),
-        webpage_url=pa.array(np.full(len(who), "https://www.example.com/blog/revenue-ops")).cast(pa.string()),
+        webpage_url=pa.array(np.full(len(who), "https://www.example.com/blog/revenue-ops")).cast(
+            pa.string()
+        ),
         referrer_url=pa.nulls(len(who), pa.string()),
         campaign_id=pa.nulls(len(who), pa.int64()),
     )
@@ -227,7 +269,11 @@ def program_tables(rng, programs: int, program_created, channel_index, as_of: fl
     program = pa.table(
         {
             "id": pa.array(numbers),
-            "name": concat_text(choice_text(vocab.PROGRAM_CHANNELS, channel_index), " program ", pa.array(numbers.astype(str))),
+            "name": concat_text(
+                choice_text(vocab.PROGRAM_CHANNELS, channel_index),
+                " program ",
+                pa.array(numbers.astype(str)),
+            ),
             "type": choice_text(vocab.PROGRAM_TYPES, channel_index),
             "channel": choice_text(vocab.PROGRAM_CHANNELS, channel_index),
             "status": choice_text(("on", "off"), (rng.random(programs) < 0.3).astype(int)),
@@ -244,14 +290,18 @@ def program_tables(rng, programs: int, program_created, channel_index, as_of: fl
         {
             "id": pa.array(ids),
             "name": concat_text(
-                "Program ", pa.array(owner_program.astype(str)), choice_text((" - Trigger", " - Send"), is_batch.astype(int))
+                "Program ",
+                pa.array(owner_program.astype(str)),
+                choice_text((" - Trigger", " - Send"), is_batch.astype(int)),
             ),
             "type": choice_text(("trigger", "batch"), is_batch.astype(int)),
             "program_id": pa.array(owner_program),
             "active": pa.array(np.ones(len(ids), dtype=bool)),
             "created_at": timestamps(program_created[owner_program - 1]),
             "updated_at": timestamps(program_created[owner_program - 1] + SECONDS_PER_DAY),
-            "_fivetran_synced": timestamps(program_created[owner_program - 1] + 2 * SECONDS_PER_DAY),
+            "_fivetran_synced": timestamps(
+                program_created[owner_program - 1] + 2 * SECONDS_PER_DAY
+            ),
             "_fivetran_deleted": pa.array(np.zeros(len(ids), dtype=bool)),
         }
     )
@@ -259,8 +309,19 @@ def program_tables(rng, programs: int, program_created, channel_index, as_of: fl
 
 
 def lead_table(
-    rng, people, accounts, mas_person, mas_created, crm_lead_visible, crm_contact, converted,
-    status, score, updated, losers, as_of: float,
+    rng,
+    people,
+    accounts,
+    mas_person,
+    mas_created,
+    crm_lead_visible,
+    crm_contact,
+    converted,
+    status,
+    score,
+    updated,
+    losers,
+    as_of: float,
 ) -> pa.Table:
     p = mas_person
     n = len(p)
@@ -269,7 +330,11 @@ def lead_table(
     # Case and whitespace differences from the CRM for some people: identity must normalise.
     messy = rng.random(n)
     email = pc.if_else(pa.array(messy < 0.08), pc.utf8_upper(email), email)
-    email = pc.if_else(pa.array((messy >= 0.08) & (messy < 0.15)), concat_text(" ", pc.utf8_capitalize(email), " "), email)
+    email = pc.if_else(
+        pa.array((messy >= 0.08) & (messy < 0.15)),
+        concat_text(" ", pc.utf8_capitalize(email), " "),
+        email,
+    )
     account = people.account[p]
     company = accounts.name.take(pa.array(account))
     conflict = rng.random(n)
@@ -278,7 +343,11 @@ def lead_table(
     country_index = people.country_index[p].copy()
     other_country = conflict > 0.9
     country = choice_text(vocab.COUNTRIES, country_index)
-    country = pc.if_else(pa.array(other_country), choice_text(vocab.COUNTRY_ALIASES, (country_index + 1) % len(vocab.COUNTRY_ALIASES)), country)
+    country = pc.if_else(
+        pa.array(other_country),
+        choice_text(vocab.COUNTRY_ALIASES, (country_index + 1) % len(vocab.COUNTRY_ALIASES)),
+        country,
+    )
     crm_lead = np.where(crm_lead_visible[p], p + 1, 0)
     contact = crm_contact[p]
     is_contact = converted[p] & (contact > 0)
@@ -307,7 +376,9 @@ def lead_table(
             "unsubscribed": pa.array(rng.random(n) < 0.04),
             "created_at": timestamps(mas_created),
             "updated_at": timestamps(np.fmax(updated[p], mas_created)),
-            "_fivetran_synced": timestamps(np.minimum(np.fmax(updated[p], mas_created) + 900, as_of)),
+            "_fivetran_synced": timestamps(
+                np.minimum(np.fmax(updated[p], mas_created) + 900, as_of)
+            ),
             "_fivetran_deleted": pa.array(np.zeros(n, dtype=bool)),
         }
     )

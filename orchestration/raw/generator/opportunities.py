@@ -121,13 +121,17 @@ def _assemble(rng, as_of, parts, owners: np.ndarray | None = None) -> Opportunit
     is_close = closes[deal] & (position == rows[deal] - 1)
     open_stage = np.minimum(position, N_OPEN - 1)
     if (type_index == 2).any():  # renewals jump to negotiation
-        open_stage = np.where(type_index[deal] == 2, np.where(position == 0, 0, N_OPEN - 1), open_stage)
+        open_stage = np.where(
+            type_index[deal] == 2, np.where(position == 0, 0, N_OPEN - 1), open_stage
+        )
     stage = np.where(is_close, np.where(won[deal], WON_INDEX, LOST_INDEX), open_stage)
     happened = at <= as_of
     deal, stage, at = deal[happened], stage[happened], at[happened]
     history_amount = amount[deal].copy()
     revised = (rng.random(len(deal)) < 0.15) & (stage < N_OPEN)
-    history_amount[revised] = np.round(history_amount[revised] * rng.uniform(0.7, 1.3, revised.sum()), -2)
+    history_amount[revised] = np.round(
+        history_amount[revised] * rng.uniform(0.7, 1.3, revised.sum()), -2
+    )
     # the deal's amount is its latest history amount
     last_row = np.zeros(n, dtype=np.int64)
     last_row[deal] = np.arange(len(deal))  # later rows overwrite earlier ones

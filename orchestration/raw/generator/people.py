@@ -179,7 +179,12 @@ def make_accounts(rng: np.random.Generator, leads: int, start: float, users: Use
 
 
 def make_people(
-    rng: np.random.Generator, leads: int, start: float, days: float, accounts: Accounts, users: Users
+    rng: np.random.Generator,
+    leads: int,
+    start: float,
+    days: float,
+    accounts: Accounts,
+    users: Users,
 ) -> People:
     numbers = np.arange(1, leads + 1)
     # Volume grows over the two years: more people arrive in recent months.

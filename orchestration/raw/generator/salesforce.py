@@ -79,19 +79,30 @@ def leads_and_history(rng, people: People, life: Lifecycle, users, as_of: float)
     lead_person = np.flatnonzero(has_lead)
     events = life.status_events
     ev_person, ev_at = events.get("person").astype(np.int64), events.get("at")
-    ev_status, ev_actor = events.get("status").astype(np.int64), events.get("actor").astype(np.int64)
+    ev_status, ev_actor = (
+        events.get("status").astype(np.int64),
+        events.get("actor").astype(np.int64),
+    )
     # The CRM records the MAS-originated MQL when the sync arrives, a minute or two later.
     is_mql_sync = ev_actor == users.integration_user
     crm_at = ev_at + np.where(is_mql_sync, rng.uniform(60, 180, len(ev_at)), 0)
     crm_at = np.maximum(crm_at, life.crm_created_at[ev_person] + 1)
     keep = crm_at <= as_of
-    ev_person, crm_at, ev_status, ev_actor = ev_person[keep], crm_at[keep], ev_status[keep], ev_actor[keep]
-    order = np.lexsort((crm_at, ev_person))
-    ev_person, crm_at, ev_status, ev_actor = ev_person[order], crm_at[order], ev_status[order], ev_actor[order]
-    same_person = np.concatenate([[False], ev_person[1:] == ev_person[:-1]])
-    previous = np.where(
-        same_person, np.roll(ev_status, 1), life.crm_initial_status[ev_person]
+    ev_person, crm_at, ev_status, ev_actor = (
+        ev_person[keep],
+        crm_at[keep],
+        ev_status[keep],
+        ev_actor[keep],
     )
+    order = np.lexsort((crm_at, ev_person))
+    ev_person, crm_at, ev_status, ev_actor = (
+        ev_person[order],
+        crm_at[order],
+        ev_status[order],
+        ev_actor[order],
+    )
+    same_person = np.concatenate([[False], ev_person[1:] == ev_person[:-1]])
+    previous = np.where(same_person, np.roll(ev_status, 1), life.crm_initial_status[ev_person])
     history_count = len(ev_person)
     # Owner assignment from the integration queue to the SDR when the lead lands.
     owner_person = lead_person
@@ -133,8 +144,17 @@ def leads_and_history(rng, people: People, life: Lifecycle, users, as_of: float)
 
 
 def leads_table(
-    rng, people: People, accounts: Accounts, life: Lifecycle, lead_person, current, last_change,
-    converted_at, contact_number, opportunity_number, as_of: float,
+    rng,
+    people: People,
+    accounts: Accounts,
+    life: Lifecycle,
+    lead_person,
+    current,
+    last_change,
+    converted_at,
+    contact_number,
+    opportunity_number,
+    as_of: float,
 ) -> pa.Table:
     n = len(lead_person)
     p = lead_person
@@ -200,7 +220,9 @@ def contacts_table(rng, people: People, converted_person, converted_at, contact_
     )
 
 
-def opportunity_tables(rng, opportunities: Opportunities, people: People, campaign_of_person, as_of):
+def opportunity_tables(
+    rng, opportunities: Opportunities, people: People, campaign_of_person, as_of
+):
     o = opportunities
     n = o.count
     numbers = np.arange(1, n + 1)
@@ -219,7 +241,10 @@ def opportunity_tables(rng, opportunities: Opportunities, people: People, campai
             "id": sf_ids("006", numbers),
             "account_id": sf_ids("001", o.account + 1),
             "name": concat_text(
-                "Deal ", pa.array(numbers.astype(str)), " - ", choice_text(OPPORTUNITY_TYPES, o.type_index)
+                "Deal ",
+                pa.array(numbers.astype(str)),
+                " - ",
+                choice_text(OPPORTUNITY_TYPES, o.type_index),
             ),
             "type": choice_text(OPPORTUNITY_TYPES, o.type_index),
             "stage_name": choice_text(STAGE_NAMES, o.stage),
@@ -277,12 +302,16 @@ def activity_tables(rng, life: Lifecycle, people: People, as_of: float):
             "what_id": pa.nulls(tn, pa.string()),
             "account_id": pa.nulls(tn, pa.string()),
             "owner_id": sf_ids("005", owner[task_rows]),
-            "subject": choice_text(vocab.TASK_SUBJECTS, rng.integers(0, len(vocab.TASK_SUBJECTS), tn)),
+            "subject": choice_text(
+                vocab.TASK_SUBJECTS, rng.integers(0, len(vocab.TASK_SUBJECTS), tn)
+            ),
             "type": choice_text(("Call", "Email"), rng.integers(0, 2, tn)),
             "task_subtype": choice_text(("Call", "Email"), rng.integers(0, 2, tn)),
             "status": choice_text(("Not Started", "Completed"), task_completed.astype(int)),
             "activity_date": dates(task_at),
-            "created_date": timestamps(np.where(task_completed, task_at - rng.uniform(0, 120, tn), task_at)),
+            "created_date": timestamps(
+                np.where(task_completed, task_at - rng.uniform(0, 120, tn), task_at)
+            ),
             "completed_date_time": timestamps(np.where(task_completed, task_at, np.nan)),
             "is_closed": pa.array(task_completed),
             "is_deleted": _flags(tn),
@@ -299,11 +328,15 @@ def activity_tables(rng, life: Lifecycle, people: People, as_of: float):
             "what_id": pa.nulls(en, pa.string()),
             "account_id": pa.nulls(en, pa.string()),
             "owner_id": sf_ids("005", owner[meeting]),
-            "subject": choice_text(("Intro meeting", "Demo", "Discovery call"), rng.integers(0, 3, en)),
+            "subject": choice_text(
+                ("Intro meeting", "Demo", "Discovery call"), rng.integers(0, 3, en)
+            ),
             "type": choice_text(("Meeting", "Demo", "Call"), rng.integers(0, 3, en)),
             "start_date_time": timestamps(event_at),
             "end_date_time": timestamps(event_at + 1800),
-            "created_date": timestamps(event_at - rng.uniform(600, 2 * SECONDS_PER_DAY, en).clip(0, None)),
+            "created_date": timestamps(
+                event_at - rng.uniform(600, 2 * SECONDS_PER_DAY, en).clip(0, None)
+            ),
             "is_deleted": _flags(en),
             "_fivetran_synced": _synced(rng, event_at, as_of),
             "_fivetran_deleted": _flags(en),
@@ -317,9 +350,15 @@ def campaign_tables(rng, programs: int, program_created: np.ndarray, channel_ind
     campaign = pa.table(
         {
             "id": sf_ids("701", numbers),
-            "name": concat_text(choice_text(vocab.PROGRAM_CHANNELS, channel_index), " program ", pa.array(numbers.astype(str))),
+            "name": concat_text(
+                choice_text(vocab.PROGRAM_CHANNELS, channel_index),
+                " program ",
+                pa.array(numbers.astype(str)),
+            ),
             "type": choice_text(vocab.PROGRAM_CHANNELS, channel_index),
-            "status": choice_text(("In Progress", "Completed"), (rng.random(programs) < 0.5).astype(int)),
+            "status": choice_text(
+                ("In Progress", "Completed"), (rng.random(programs) < 0.5).astype(int)
+            ),
             "start_date": dates(program_created),
             "end_date": dates(program_created + 90 * SECONDS_PER_DAY),
             "budgeted_cost": pa.array(np.round(rng.uniform(1_000, 50_000, programs), -2)),
