@@ -7,7 +7,8 @@ expectation, each with an exact, deterministic row count:
 - future_timestamp: salesforce.lead_history rows dated 30 days after as-of.
 - orphan_opportunity_account: salesforce.opportunity rows pointing at an account that doesn't exist.
 - negative_amount: salesforce.opportunity rows with a negative amount.
-- stage_regression: salesforce.opportunity_history rows moving a Closed Won deal back to Prospecting.
+- stage_regression: salesforce.opportunity_history rows moving a Closed Won deal back to
+  Prospecting.
 - unmapped_crm_status: salesforce.lead rows whose status is in no agreed stage (`Contacted??`).
 - unmapped_mas_status: marketo.lead rows whose lead_status is in no agreed stage (`Lead - Hot`).
 """
