@@ -1,0 +1,76 @@
+"""Find each contract table's file in an export folder, whatever the naming convention."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from orchestration.raw.contract import ContractTable, contract_tables
+from orchestration.raw.loader.problems import LoadProblem
+
+SUFFIXES = (".csv.gz", ".csv", ".parquet")
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def snake_case(name: str) -> str:
+    """`LastModifiedDate` -> `last_modified_date`, `Foo__c` -> `foo_c`, ` Id ` -> `id`;
+    connector bookkeeping keeps its leading underscore (`_fivetran_synced`)."""
+    name = name.strip()
+    prefix = "_" if name.startswith("_") else ""
+    name = _CAMEL_BOUNDARY.sub("_", name)
+    name = re.sub(r"[^0-9a-zA-Z]+", "_", name)
+    return prefix + name.strip("_").lower()
+
+
+@dataclass(frozen=True)
+class TableFile:
+    table: ContractTable
+    path: Path
+
+    @property
+    def is_parquet(self) -> bool:
+        return self.path.name.lower().endswith(".parquet")
+
+
+def _stem(path: Path) -> str | None:
+    lower = path.name.lower()
+    for suffix in SUFFIXES:
+        if lower.endswith(suffix):
+            return path.name[: -len(suffix)]
+    return None
+
+
+def discover(folder: Path) -> tuple[dict[str, TableFile], list[LoadProblem], list[str]]:
+    """Contract table -> its file; problems (missing folder, ambiguous files); ignored files."""
+    problems: list[LoadProblem] = []
+    ignored: list[str] = []
+    found: dict[str, TableFile] = {}
+    if not folder.is_dir():
+        return found, [LoadProblem(str(folder), "is not a folder")], ignored
+    by_source: dict[str, dict[str, ContractTable]] = {}
+    for table in contract_tables():
+        by_source.setdefault(table.source, {})[table.name] = table
+    for source, tables in by_source.items():
+        source_dir = next(
+            (p for p in folder.iterdir() if p.is_dir() and p.name.lower() == source), None
+        )
+        if source_dir is None:
+            continue
+        for path in sorted(source_dir.iterdir()):
+            stem = _stem(path)
+            name = snake_case(stem) if stem else None
+            if name not in tables:
+                ignored.append(str(path))
+                continue
+            key = tables[name].qualified_name
+            if key in found:
+                problems.append(
+                    LoadProblem(
+                        str(path),
+                        f"a second file for {key} (also {found[key].path.name}); keep one",
+                    )
+                )
+                continue
+            found[key] = TableFile(tables[name], path)
+    return found, problems, ignored
