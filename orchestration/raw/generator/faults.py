@@ -84,7 +84,9 @@ def _pick(rng: np.random.Generator, table: pa.Table, count: int, where: np.ndarr
     return np.sort(rng.choice(candidates, size=min(count, len(candidates)), replace=False))
 
 
-def _set(table: pa.Table, column: str, rows: np.ndarray, values: pa.Array) -> pa.Table:
+def _set(table: pa.Table, column: str, rows: np.ndarray, values) -> pa.Table:
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
     mask = np.zeros(table.num_rows, dtype=bool)
     mask[rows] = True
     full = pa.array([None] * table.num_rows, type=table.schema.field(column).type)
