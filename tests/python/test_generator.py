@@ -15,6 +15,7 @@ from orchestration.raw.generator import FAULT_KINDS, GenerationReport, generate
 AS_OF = datetime(2026, 11, 1)
 LEADS = 2500
 MQL = "('Marketing Qualified', 'MQL')"
+COUNT = "select count(*) from"
 
 
 @pytest.fixture(scope="module")
@@ -247,8 +248,8 @@ def test_faults_are_injected_with_exact_counts(tmp_path: Path) -> None:
         "negative_amount": "select count(*) from salesforce.opportunity where amount < 0",
         "stage_regression": "select count(*) from salesforce.opportunity_history "
         "where id like '008R%' and stage_name = 'Prospecting'",
-        "unmapped_crm_status": "select count(*) from salesforce.\"lead\" where status = 'Contacted??'",
-        "unmapped_mas_status": "select count(*) from marketo.lead where lead_status = 'Lead - Hot'",
+        "unmapped_crm_status": f"{COUNT} salesforce.\"lead\" where status = 'Contacted??'",
+        "unmapped_mas_status": f"{COUNT} marketo.lead where lead_status = 'Lead - Hot'",
     }
     for key, sql in observed.items():
         assert _one(database, sql) == counts[key], key
