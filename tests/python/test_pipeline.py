@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +16,7 @@ import pytest
 from orchestration.cli import main
 from orchestration.pipeline import PipelineOutcome, run_pipeline
 from orchestration.raw.generator import generate
+from orchestration.settings import PROJECT_DIR
 
 AS_OF = datetime(2026, 11, 1)
 STAGING_MODELS = {
@@ -119,6 +124,24 @@ def test_every_activity_table_feeds_the_unioned_activities(
     } <= types
 
 
+def test_dbt_unit_tests_pass_on_the_generated_warehouse(
+    built: tuple[Path, PipelineOutcome],
+) -> None:
+    database, _ = built
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "test", "--select", "test_type:unit"],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "FUNNEL_WAREHOUSE_DIR": str(database.parent)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    passed = re.search(r"PASS=(\d+)", result.stdout)
+    assert passed and int(passed.group(1)) >= 5, result.stdout[-2000:]
+
+
 def test_run_without_required_raw_tables_fails_naming_them(
     warehouse_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -139,6 +162,14 @@ def test_absent_optional_tables_and_columns_do_not_break_the_build(
         connection.execute("drop table salesforce.campaign_member")
         connection.execute("drop table marketo.activity_click_email")
         connection.execute("alter table marketo.lead drop column lead_score")
+        # A landing that keeps timestamps as text, in the connector's `... UTC` spelling.
+        expected_created = connection.execute(
+            'select id, created_date from salesforce."lead" order by id limit 1'
+        ).fetchone()
+        connection.execute(
+            'alter table salesforce."lead" alter created_date type varchar '
+            "using strftime(created_date, '%Y-%m-%d %H:%M:%S.%f UTC')"
+        )
     outcome = run_pipeline(as_of=AS_OF.isoformat(sep=" "))
     assert outcome.succeeded, outcome.summary()
     [(events, members)] = _query(
@@ -149,3 +180,10 @@ def test_absent_optional_tables_and_columns_do_not_break_the_build(
     assert (events, members) == (0, 0)
     [(scores,)] = _query(database, "select count(lead_score) from staging.stg_marketo__leads")
     assert scores == 0
+    assert expected_created is not None
+    [(staged_created,)] = _query(
+        database,
+        "select created_at from staging.stg_salesforce__leads "
+        f"where lead_id = '{expected_created[0]}'",
+    )
+    assert staged_created == expected_created[1]
