@@ -46,10 +46,6 @@ def concat_text(*parts: pa.Array | str) -> pa.Array:
     return pc.binary_join_element_wise(*parts, "")
 
 
-def mask_text(values: pa.Array, keep: np.ndarray) -> pa.Array:
-    return pc.if_else(pa.array(keep), values, pa.scalar(None, pa.string()))
-
-
 def segment_starts(group_sizes: np.ndarray) -> np.ndarray:
     """Start offset of each group in a flattened array built with np.repeat."""
     return np.concatenate([[0], np.cumsum(group_sizes)[:-1]]).astype(np.int64)

@@ -13,7 +13,6 @@ from orchestration.raw.generator.columns import (
     choice_text,
     concat_text,
     dates,
-    mask_text,
     sf_ids,
     sf_ids_or_null,
     timestamps,
@@ -27,8 +26,6 @@ from orchestration.raw.generator.opportunities import (
     Opportunities,
 )
 from orchestration.raw.generator.people import Accounts, People
-
-FALSE = np.zeros(0, dtype=bool)
 
 
 def _flags(n: int, value: bool = False) -> pa.Array:
@@ -390,6 +387,3 @@ def campaign_tables(rng, programs: int, program_created: np.ndarray, channel_ind
         }
     )
     return campaign, member
-
-
-__all__ = ["FALSE", "mask_text"]
