@@ -18,13 +18,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# profiles.yml is the user's own copy (not committed); never overwritten once it exists.
+profiles.yml:
+	cp profiles.example.yml profiles.yml
 
-run: $(STAMP)
+install: $(STAMP) profiles.yml
+
+run: install
 	$(BIN)/funnel generate --leads $(LEADS)
 	$(BIN)/funnel run
 
-lint: $(STAMP)
+lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
