@@ -266,22 +266,10 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
         & (mas_at <= as_of)
         & (mas_at >= np.nan_to_num(person_mas_created[ev_person], nan=np.inf))
     )
-    ev_person, mas_at, ev_status, from_sync = (
-        ev_person[visible],
-        mas_at[visible],
-        ev_status[visible],
-        from_sync[visible],
-    )
-    order_ev = np.lexsort((mas_at, ev_person))
-    ev_person, mas_at, ev_status, from_sync = (
-        ev_person[order_ev],
-        mas_at[order_ev],
-        ev_status[order_ev],
-        from_sync[order_ev],
-    )
-    same = np.concatenate([[False], ev_person[1:] == ev_person[:-1]])
     mas_initial = np.full(leads, lifecycle.STATUS_INDEX["New"])
-    previous = np.where(same, np.roll(ev_status, 1), mas_initial[ev_person])
+    ev_person, mas_at, ev_status, from_sync, previous = lifecycle.status_log(
+        ev_person, mas_at, ev_status, from_sync, visible, mas_initial
+    )
     marketo.status_changes(rng, log, ev_person, mas_at, ev_status, previous, from_sync)
     mas_status = salesforce.last_status(ev_person, mas_at, ev_status, leads, mas_initial)
 

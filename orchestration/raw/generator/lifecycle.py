@@ -237,3 +237,21 @@ def simulate(
         recycles=recycles,
         requalifications=requalifications,
     )
+
+
+def status_log(
+    person: np.ndarray,
+    at: np.ndarray,
+    status: np.ndarray,
+    other: np.ndarray,
+    seen: np.ndarray,
+    initial: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One system's record of the status events it saw: in time order per person, each with the
+    status it replaced (`initial` for a person's first change). `other` rides along."""
+    person, at, status, other = person[seen], at[seen], status[seen], other[seen]
+    order = np.lexsort((at, person))
+    person, at, status, other = person[order], at[order], status[order], other[order]
+    same_person = np.concatenate([[False], person[1:] == person[:-1]])
+    previous = np.where(same_person, np.roll(status, 1), initial[person])
+    return person, at, status, other, previous

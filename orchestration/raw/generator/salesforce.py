@@ -17,7 +17,7 @@ from orchestration.raw.generator.columns import (
     sf_ids_or_null,
     timestamps,
 )
-from orchestration.raw.generator.lifecycle import STATUSES, Lifecycle
+from orchestration.raw.generator.lifecycle import STATUSES, Lifecycle, status_log
 from orchestration.raw.generator.opportunities import (
     N_OPEN,
     OPPORTUNITY_TYPES,
@@ -84,22 +84,9 @@ def leads_and_history(rng, people: People, life: Lifecycle, users, as_of: float)
     is_mql_sync = ev_actor == users.integration_user
     crm_at = ev_at + np.where(is_mql_sync, rng.uniform(60, 180, len(ev_at)), 0)
     crm_at = np.maximum(crm_at, life.crm_created_at[ev_person] + 1)
-    keep = crm_at <= as_of
-    ev_person, crm_at, ev_status, ev_actor = (
-        ev_person[keep],
-        crm_at[keep],
-        ev_status[keep],
-        ev_actor[keep],
+    ev_person, crm_at, ev_status, ev_actor, previous = status_log(
+        ev_person, crm_at, ev_status, ev_actor, crm_at <= as_of, life.crm_initial_status
     )
-    order = np.lexsort((crm_at, ev_person))
-    ev_person, crm_at, ev_status, ev_actor = (
-        ev_person[order],
-        crm_at[order],
-        ev_status[order],
-        ev_actor[order],
-    )
-    same_person = np.concatenate([[False], ev_person[1:] == ev_person[:-1]])
-    previous = np.where(same_person, np.roll(ev_status, 1), life.crm_initial_status[ev_person])
     history_count = len(ev_person)
     # Owner assignment from the integration queue to the SDR when the lead lands.
     owner_person = lead_person
