@@ -58,13 +58,11 @@
 with
 
 {% for activity_type in activity_tables %}
-{{ activity_type }} as (
-    {{ contract_source('marketo', 'activity_' ~ activity_type) }}
-),
+    {{ activity_type }} as (
+        {{ contract_source('marketo', 'activity_' ~ activity_type) }}
+    ),
 {% endfor %}
 
--- The union is written by a Jinja loop; its rendered layout can't follow the indent rule.
--- noqa: disable=LT02
 unioned as (
     {% for activity_type, columns in activity_tables.items() %}
         select
@@ -86,7 +84,6 @@ unioned as (
     {% endfor %}
 ),
 
--- noqa: enable=LT02
 latest as (
     {{ latest_rows('unioned', ['activity_type', 'id']) }}
 ),

@@ -1,0 +1,90 @@
+{#- Every value each system holds for each governed person attribute, with when it was last
+    updated: the input to survivorship. -#}
+{%- set sources = {
+    "crm_lead": ["email", "first_name", "last_name", "company", "country", "title", "owner_id",
+                 "lead_source"],
+    "crm_contact": ["email", "first_name", "last_name", "company", "country", "title", "owner_id",
+                    "lead_source"],
+    "mas_lead": ["email", "first_name", "last_name", "company", "country", "title", "lead_source",
+                 "is_unsubscribed", "lead_score"],
+} -%}
+
+with
+
+persons as (
+    select * from {{ ref('int_persons_resolved') }}
+),
+
+crm_lead as (
+    select
+        lead_id as record_id,
+        'crm' as source_system,
+        last_modified_at as updated_at,
+        email,
+        first_name,
+        last_name,
+        company,
+        country,
+        title,
+        owner_id,
+        lead_source
+    from {{ ref('stg_salesforce__leads') }}
+),
+
+crm_contact as (
+    select
+        crm_contacts.contact_id as record_id,
+        'crm' as source_system,
+        crm_contacts.last_modified_at as updated_at,
+        crm_contacts.email,
+        crm_contacts.first_name,
+        crm_contacts.last_name,
+        crm_accounts.account_name as company,
+        crm_contacts.country,
+        crm_contacts.title,
+        crm_contacts.owner_id,
+        crm_contacts.lead_source
+    from {{ ref('stg_salesforce__contacts') }} as crm_contacts
+    left join {{ ref('stg_salesforce__accounts') }} as crm_accounts
+        on crm_contacts.account_id = crm_accounts.account_id
+),
+
+mas_lead as (
+    select
+        cast(lead_id as {{ dbt.type_string() }}) as record_id,
+        'mas' as source_system,
+        updated_at,
+        email,
+        first_name,
+        last_name,
+        company,
+        country,
+        title,
+        lead_source,
+        cast(is_unsubscribed as {{ dbt.type_string() }}) as is_unsubscribed,
+        cast(lead_score as {{ dbt.type_string() }}) as lead_score
+    from {{ ref('stg_marketo__leads') }}
+),
+
+unpivoted as (
+    {% for source, attributes in sources.items() %}
+        {% for attribute in attributes %}
+            select
+                persons.person_key,
+                '{{ attribute }}' as attribute_name,
+                {{ source }}.source_system,
+                cast({{ source }}.{{ attribute }} as {{ dbt.type_string() }}) as attribute_value,
+                {{ source }}.updated_at
+            from {{ source }}
+            inner join persons
+                on
+                    persons.source_system = '{{ source }}'
+                    and {{ source }}.record_id = persons.source_record_id
+            where {{ source }}.{{ attribute }} is not null
+            {% if not loop.last %}union all{% endif %}
+        {% endfor %}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+)
+
+select * from unpivoted

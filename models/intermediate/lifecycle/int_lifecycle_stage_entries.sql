@@ -1,0 +1,114 @@
+{#- Each person's stage events split into lifecycle cycles, keeping the first entry into each
+    stage per cycle.
+    - Order: event time, then funnel order, then CRM before MAS, then ids: the same input always
+      gives the same sequence, also for same-timestamp and out-of-order events.
+    - An event repeating the stage the person is already in (the other system echoing a change)
+      is not a new entry.
+    - Recycled and Disqualified end a cycle; the events after them belong to the next cycle.
+    - Within a cycle only forward progress enters a funnel stage: a later event of an earlier
+      stage (e.g. SAL after SQL) is a regression, not an entry. Skipped stages stay skipped. -#}
+with
+
+events as (
+    select * from {{ ref('int_stage_events_unioned') }}
+),
+
+stages as (
+    select * from {{ ref('funnel_stages') }}
+),
+
+sequenced as (
+    select
+        events.*,
+        stages.stage_order,
+        stages.is_funnel_stage,
+        stages.ends_cycle,
+        row_number() over (
+            partition by events.person_key
+            order by
+                events.event_at,
+                stages.stage_order,
+                case when events.source_system = 'crm' then 0 else 1 end,
+                events.event_type,
+                events.source_record_id
+        ) as event_sequence
+    from events
+    inner join stages
+        on events.stage_code = stages.stage_code
+),
+
+changes as (
+    select
+        *,
+        lag(stage_code) over (
+            partition by person_key order by event_sequence
+        ) as previous_stage_code
+    from sequenced
+),
+
+stage_changes as (
+    select * from changes
+    where previous_stage_code is null or previous_stage_code <> stage_code
+),
+
+cycled as (
+    select
+        *,
+        1 + coalesce(
+            sum(case when ends_cycle then 1 else 0 end) over (
+                partition by person_key
+                order by event_sequence
+                rows between unbounded preceding and 1 preceding
+            ),
+            0
+        ) as cycle_number
+    from stage_changes
+),
+
+progress as (
+    select
+        *,
+        max(case when is_funnel_stage then stage_order end) over (
+            partition by person_key, cycle_number
+            order by event_sequence
+            rows between unbounded preceding and 1 preceding
+        ) as furthest_stage_order_before,
+        row_number() over (
+            partition by person_key, cycle_number, stage_code
+            order by event_sequence
+        ) as stage_occurrence
+    from cycled
+),
+
+entries as (
+    select * from progress
+    where
+        stage_occurrence = 1
+        and (
+            not is_funnel_stage
+            or furthest_stage_order_before is null
+            or stage_order > furthest_stage_order_before
+        )
+),
+
+final as (
+    select
+        person_key,
+        cycle_number,
+        stage_code,
+        stage_order,
+        is_funnel_stage,
+        ends_cycle,
+        event_at as entered_at,
+        event_sequence,
+        source_system,
+        event_type,
+        source_record_id,
+        status_value,
+        owner_id,
+        crm_lead_id,
+        opportunity_id
+    from entries
+)
+
+select * from final

@@ -1,0 +1,132 @@
+{#- One row per real person across both systems, with survived attributes and which system
+    supplied each governed attribute. -#}
+{%- set governed = ["email", "first_name", "last_name", "company", "country", "title",
+                    "owner_id", "lead_source", "is_unsubscribed", "lead_score"] -%}
+
+with
+
+persons as (
+    select * from {{ ref('int_persons_resolved') }}
+),
+
+survived as (
+    select * from {{ ref('int_person_attributes_survived') }}
+),
+
+crm_leads as (
+    select * from {{ ref('stg_salesforce__leads') }}
+),
+
+crm_contacts as (
+    select * from {{ ref('stg_salesforce__contacts') }}
+),
+
+mas_leads as (
+    select * from {{ ref('stg_marketo__leads') }}
+),
+
+merged as (
+    select * from {{ ref('int_marketo_leads_merged') }}
+),
+
+records as (
+    select
+        persons.person_key,
+        persons.source_system,
+        persons.source_record_id,
+        coalesce(crm_leads.created_at, crm_contacts.created_at, mas_leads.created_at) as created_at,
+        coalesce(crm_contacts.account_id, crm_leads.converted_account_id) as account_id,
+        coalesce(merged.is_merged_away, false) as is_merged_away
+    from persons
+    left join crm_leads
+        on persons.source_system = 'crm_lead' and persons.source_record_id = crm_leads.lead_id
+    left join crm_contacts
+        on
+            persons.source_system = 'crm_contact'
+            and persons.source_record_id = crm_contacts.contact_id
+    left join mas_leads
+        on
+            persons.source_system = 'mas_lead'
+            and persons.source_record_id = cast(mas_leads.lead_id as {{ dbt.type_string() }})
+    left join merged
+        on
+            persons.source_system = 'mas_lead'
+            and persons.source_record_id = cast(merged.lead_id as {{ dbt.type_string() }})
+),
+
+ranked_records as (
+    select
+        *,
+        row_number() over (
+            partition by person_key, source_system, is_merged_away
+            order by created_at, source_record_id
+        ) as record_rank
+    from records
+),
+
+identities as (
+    select
+        person_key,
+        max(case when source_system = 'crm_lead' and record_rank = 1 then source_record_id end)
+            as crm_lead_id,
+        max(case when source_system = 'crm_contact' and record_rank = 1 then source_record_id end)
+            as crm_contact_id,
+        max(
+            case
+                when source_system = 'mas_lead' and not is_merged_away and record_rank = 1
+                    then source_record_id
+            end
+        ) as mas_lead_id,
+        max(account_id) as crm_account_id,
+        count(*) as source_record_count,
+        min(created_at) as first_seen_at
+    from ranked_records
+    group by person_key
+),
+
+attributes as (
+    select
+        person_key,
+        {% for attribute in governed %}
+            max(case when attribute_name = '{{ attribute }}' then attribute_value end)
+                as {{ attribute }}_value,
+            max(case when attribute_name = '{{ attribute }}' then source_system end)
+                as {{ attribute }}_source_system,
+        {% endfor %}
+        count(*) as governed_attribute_count
+    from survived
+    group by person_key
+),
+
+final as (
+    select
+        identities.person_key,
+        identities.crm_lead_id,
+        identities.crm_contact_id,
+        {{ dbt.safe_cast('identities.mas_lead_id', dbt.type_bigint()) }} as mas_lead_id,
+        identities.crm_account_id,
+        attributes.email_value as email,
+        attributes.first_name_value as first_name,
+        attributes.last_name_value as last_name,
+        attributes.company_value as company,
+        attributes.country_value as country,
+        attributes.title_value as title,
+        attributes.owner_id_value as owner_id,
+        attributes.lead_source_value as lead_source,
+        {{ dbt.safe_cast('attributes.is_unsubscribed_value', dbt.type_boolean()) }}
+            as is_unsubscribed,
+        {{ dbt.safe_cast('attributes.lead_score_value', dbt.type_int()) }} as lead_score,
+        {% for attribute in governed %}
+            attributes.{{ attribute }}_source_system,
+        {% endfor %}
+        identities.crm_lead_id is not null or identities.crm_contact_id is not null
+            as is_known_to_crm,
+        identities.mas_lead_id is not null as is_known_to_mas,
+        identities.source_record_count,
+        identities.first_seen_at
+    from identities
+    left join attributes
+        on identities.person_key = attributes.person_key
+)
+
+select * from final
