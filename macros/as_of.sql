@@ -26,3 +26,17 @@
 {% macro days_between(start_at, end_at) -%}
     round({{ dbt.datediff(start_at, end_at, "minute") }} / 1440.0, 2)
 {%- endmacro %}
+
+
+{#- ISO day of week: Monday = 1 ... Sunday = 7. -#}
+{% macro iso_day_of_week(date_expression) -%}
+    {{ return(adapter.dispatch("iso_day_of_week", "revenue_funnel")(date_expression)) }}
+{%- endmacro %}
+
+{% macro default__iso_day_of_week(date_expression) -%}
+    cast(extract(isodow from {{ date_expression }}) as {{ dbt.type_int() }})
+{%- endmacro %}
+
+{% macro spark__iso_day_of_week(date_expression) -%}
+    ((dayofweek({{ date_expression }}) + 5) % 7) + 1
+{%- endmacro %}
