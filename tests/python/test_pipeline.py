@@ -73,6 +73,71 @@ def test_staging_lands_in_the_unprefixed_staging_schema(
     assert STAGING_MODELS <= {name for (name,) in rows}
 
 
+PUBLISHED_MARTS = {
+    "dim_person",
+    "dim_account",
+    "dim_user",
+    "dim_campaign",
+    "dim_funnel_stage",
+    "dim_date",
+    "fct_funnel_transitions",
+    "fct_lead_cycles",
+    "mart_handoff_context",
+}
+LEAD_CYCLE_COLUMNS = [
+    "person_key",
+    "cycle_number",
+    "crm_lead_id",
+    "lead_at",
+    "mql_at",
+    "sal_at",
+    "sql_at",
+    "opportunity_id",
+    "opportunity_created_at",
+    "won_at",
+    "lost_at",
+    "recycled_at",
+    "disqualified_at",
+    "current_stage",
+    "is_marketing_sourced",
+]
+
+
+def test_published_marts_carry_the_agreed_names(built: tuple[Path, PipelineOutcome]) -> None:
+    database, _ = built
+    tables = {
+        name
+        for (name,) in _query(
+            database,
+            "select table_name from information_schema.tables where table_schema = 'marts'",
+        )
+    }
+    assert tables >= PUBLISHED_MARTS
+    columns = {
+        name
+        for (name,) in _query(
+            database,
+            "select column_name from information_schema.columns "
+            "where table_schema = 'marts' and table_name = 'fct_lead_cycles'",
+        )
+    }
+    assert set(LEAD_CYCLE_COLUMNS) <= columns
+
+
+def test_every_generated_person_lands_once_in_dim_person(
+    built: tuple[Path, PipelineOutcome],
+) -> None:
+    database, _ = built
+    [(people, distinct_leads, leads)] = _query(
+        database,
+        "select count(*), count(distinct crm_lead_id), "
+        "(select count(*) from staging.stg_salesforce__leads) from marts.dim_person",
+    )
+    # 1,500 generated people: a few are deleted in Marketo, none is split or doubled.
+    assert 1400 <= people <= 1500
+    assert distinct_leads == leads
+
+
 def test_staging_drops_deletions_and_keeps_one_row_per_id(
     built: tuple[Path, PipelineOutcome],
 ) -> None:

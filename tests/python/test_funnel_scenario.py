@@ -1,0 +1,288 @@
+"""A hand-computed scenario: five people whose stage timestamps across both systems are known
+exactly, built from raw rows and run through the whole pipeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.pipeline import PipelineOutcome, run_pipeline
+from orchestration.raw.contract import contract_tables, create_table_sql
+
+AS_OF = "2026-06-01 00:00:00"
+SYNC = "2026-05-31 00:00:00"
+
+RAW_ROWS: dict[str, list[dict[str, object]]] = {
+    'salesforce."user"': [
+        {"id": "005U1", "name": "Sam Rep", "time_zone_sid_key": "America/New_York"},
+    ],
+    "salesforce.account": [
+        {"id": "001X", "name": "X Corp", "number_of_employees": 250, "owner_id": "005U1"},
+    ],
+    "salesforce.contact": [
+        {
+            "id": "003A",
+            "account_id": "001X",
+            "email": "alice@x.com",
+            "created_date": "2026-01-20 16:00:00",
+        },
+    ],
+    'salesforce."lead"': [
+        # Alice: inbound, MQL in the MAS first, synced, accepted, qualified, converted, won.
+        {
+            "id": "00QA",
+            "email": "alice@x.com",
+            "company": "X Corp",
+            "status": "Closed - Converted",
+            "owner_id": "005U1",
+            "is_converted": True,
+            "converted_date": "2026-01-20",
+            "converted_contact_id": "003A",
+            "converted_account_id": "001X",
+            "converted_opportunity_id": "006O",
+            "created_date": "2026-01-10 14:02:00",
+        },
+        # Bob: recycled, then qualified again (cycle 2) and accepted.
+        {
+            "id": "00QB",
+            "email": "bob@b.com",
+            "status": "Accepted",
+            "owner_id": "005U1",
+            "created_date": "2026-02-01 09:00:00",
+        },
+        # Cleo: sales-sourced, straight to SQL, never an MQL.
+        {
+            "id": "00QC",
+            "email": "cleo@c.com",
+            "status": "Qualified",
+            "owner_id": "005U1",
+            "lead_source": "Outbound",
+            "created_date": "2026-03-01 08:00:00",
+        },
+    ],
+    "salesforce.lead_history": [
+        {
+            "id": "017-1",
+            "lead_id": "00QA",
+            "field": "Status",
+            "old_value": "Open - Not Contacted",
+            "new_value": "Marketing Qualified",
+            "created_date": "2026-01-10 14:02:00",
+        },
+        {
+            "id": "017-2",
+            "lead_id": "00QA",
+            "field": "Status",
+            "new_value": "Working - Contacted",
+            "created_date": "2026-01-11 09:30:00",
+        },
+        {
+            "id": "017-3",
+            "lead_id": "00QA",
+            "field": "Status",
+            "new_value": "Sales Qualified",
+            "created_date": "2026-01-15 12:00:00",
+        },
+        {
+            "id": "017-4",
+            "lead_id": "00QA",
+            "field": "Status",
+            "new_value": "Closed - Converted",
+            "created_date": "2026-01-20 16:00:00",
+        },
+        {
+            "id": "017-5",
+            "lead_id": "00QB",
+            "field": "Status",
+            "new_value": "MQL",
+            "created_date": "2026-02-02 10:00:00",
+        },
+        {
+            "id": "017-6",
+            "lead_id": "00QB",
+            "field": "Status",
+            "new_value": "Recycled",
+            "created_date": "2026-02-20 10:00:00",
+        },
+        {
+            "id": "017-7",
+            "lead_id": "00QB",
+            "field": "Status",
+            "new_value": "Marketing Qualified",
+            "created_date": "2026-04-01 10:00:00",
+        },
+        {
+            "id": "017-8",
+            "lead_id": "00QB",
+            "field": "Status",
+            "new_value": "Accepted",
+            "created_date": "2026-04-02 10:00:00",
+        },
+        {
+            "id": "017-9",
+            "lead_id": "00QC",
+            "field": "Status",
+            "new_value": "Qualified",
+            "created_date": "2026-03-03 08:00:00",
+        },
+    ],
+    "salesforce.opportunity": [
+        {
+            "id": "006O",
+            "account_id": "001X",
+            "type": "New Business",
+            "stage_name": "Closed Won",
+            "amount": 50000,
+            "is_closed": True,
+            "is_won": True,
+            "owner_id": "005U1",
+            "created_date": "2026-01-20 16:05:00",
+        },
+    ],
+    "salesforce.opportunity_history": [
+        {
+            "id": "008-1",
+            "opportunity_id": "006O",
+            "stage_name": "Prospecting",
+            "created_date": "2026-01-20 16:05:00",
+        },
+        {
+            "id": "008-2",
+            "opportunity_id": "006O",
+            "stage_name": "Closed Won",
+            "created_date": "2026-03-01 11:00:00",
+        },
+    ],
+    "marketo.lead": [
+        {
+            "id": 1,
+            "email": " Alice@X.com",
+            "sfdc_lead_id": "00QA",
+            "lead_status": "Closed - Converted",
+            "created_at": "2026-01-01 10:00:00",
+        },
+        {"id": 4, "email": "dana@d.com", "lead_status": "New", "created_at": "2026-01-05 00:00:00"},
+        {"id": 5, "email": "eve@e.com", "lead_status": "New", "created_at": "2026-02-01 00:00:00"},
+        {"id": 6, "email": "EVE@E.COM", "lead_status": "New", "created_at": "2026-01-15 00:00:00"},
+    ],
+    "marketo.activity_change_data_value": [
+        {
+            "id": 101,
+            "lead_id": 1,
+            "activity_date": "2026-01-10 14:00:00",
+            "primary_attribute_value": "Lead Status",
+            "old_value": "New",
+            "new_value": "MQL",
+        },
+    ],
+    "marketo.activity_merge_leads": [
+        {"id": 102, "lead_id": 5, "activity_date": "2026-02-02 00:00:00", "merge_ids": "[6]"},
+    ],
+}
+
+
+def _insert(connection: duckdb.DuckDBPyConnection, table: str, row: dict[str, object]) -> None:
+    columns = [*row, "_fivetran_synced"]
+    placeholders = ", ".join("?" for _ in columns)
+    names = ", ".join(f'"{name}"' for name in columns)
+    connection.execute(
+        f"insert into {table} ({names}) values ({placeholders})", [*row.values(), SYNC]
+    )
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory: pytest.TempPathFactory):
+    directory = tmp_path_factory.mktemp("scenario")
+    database = directory / "funnel.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("create schema salesforce; create schema marketo")
+        for table in contract_tables():
+            connection.execute(create_table_sql(table))
+        for table, rows in RAW_ROWS.items():
+            for row in rows:
+                _insert(connection, table, row)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FUNNEL_WAREHOUSE_DIR", str(directory))
+        outcome = run_pipeline(as_of=AS_OF)
+    return database, outcome
+
+
+def _cycles(database: Path) -> dict[tuple[str, int], dict[str, object]]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        cursor = connection.execute(
+            "select coalesce(p.crm_lead_id, cast(p.mas_lead_id as varchar)) as who, c.* "
+            "from marts.fct_lead_cycles as c join marts.dim_person as p using (person_key)"
+        )
+        names = [d[0] for d in cursor.description]
+        return {
+            (row[0], row[names.index("cycle_number")]): dict(zip(names, row, strict=True))
+            for row in cursor.fetchall()
+        }
+
+
+def t(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def test_the_scenario_builds_cleanly(scenario: tuple[Path, PipelineOutcome]) -> None:
+    _, outcome = scenario
+    assert outcome.succeeded, outcome.summary()
+
+
+def test_five_people_across_both_systems(scenario: tuple[Path, PipelineOutcome]) -> None:
+    database, _ = scenario
+    with duckdb.connect(str(database), read_only=True) as connection:
+        (people,) = connection.execute("select count(*) from marts.dim_person").fetchone()  # type: ignore[misc]
+    assert people == 5
+
+
+def test_inbound_lead_to_customer(scenario: tuple[Path, PipelineOutcome]) -> None:
+    alice = _cycles(scenario[0])[("00QA", 1)]
+    assert alice["lead_at"] == t("2026-01-01 10:00:00"), "the MAS record came first"
+    assert alice["mql_at"] == t("2026-01-10 14:00:00"), "MQL moment: the MAS change, before sync"
+    assert alice["sal_at"] == t("2026-01-11 09:30:00")
+    assert alice["sql_at"] == t("2026-01-15 12:00:00")
+    assert alice["opportunity_id"] == "006O"
+    assert alice["opportunity_created_at"] == t("2026-01-20 16:05:00")
+    assert alice["won_at"] == t("2026-03-01 11:00:00")
+    assert alice["current_stage"] == "customer"
+    assert alice["is_marketing_sourced"] is True
+
+
+def test_recycled_lead_starts_a_second_cycle(scenario: tuple[Path, PipelineOutcome]) -> None:
+    cycles = _cycles(scenario[0])
+    first, second = cycles[("00QB", 1)], cycles[("00QB", 2)]
+    assert (first["lead_at"], first["mql_at"], first["recycled_at"]) == (
+        t("2026-02-01 09:00:00"),
+        t("2026-02-02 10:00:00"),
+        t("2026-02-20 10:00:00"),
+    )
+    assert first["current_stage"] == "recycled"
+    assert (second["mql_at"], second["sal_at"]) == (
+        t("2026-04-01 10:00:00"),
+        t("2026-04-02 10:00:00"),
+    )
+    assert second["lead_at"] is None
+    assert second["current_stage"] == "sal"
+    assert ("00QB", 3) not in cycles
+
+
+def test_sales_sourced_lead_skips_to_sql_without_counting_as_mql(
+    scenario: tuple[Path, PipelineOutcome],
+) -> None:
+    cleo = _cycles(scenario[0])[("00QC", 1)]
+    assert cleo["lead_at"] == t("2026-03-01 08:00:00")
+    assert cleo["mql_at"] is None
+    assert cleo["sal_at"] is None
+    assert cleo["sql_at"] == t("2026-03-03 08:00:00")
+    assert cleo["is_marketing_sourced"] is False
+
+
+def test_mas_only_people_and_merged_duplicates(scenario: tuple[Path, PipelineOutcome]) -> None:
+    cycles = _cycles(scenario[0])
+    assert cycles[("4", 1)]["current_stage"] == "lead"
+    eve = cycles[("5", 1)]
+    assert eve["lead_at"] == t("2026-01-15 00:00:00"), "the merged-away duplicate came first"
