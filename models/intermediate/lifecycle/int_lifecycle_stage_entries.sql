@@ -3,7 +3,8 @@
     - Order: event time, then funnel order, then CRM before MAS, then ids: the same input always
       gives the same sequence, also for same-timestamp and out-of-order events.
     - An event repeating the stage the person is already in (the other system echoing a change)
-      is not a new entry.
+      is not a new entry, and a record created after a cycle ended (a Lead event) does not start
+      a new cycle: the next MQL or sales stage does.
     - Recycled and Disqualified end a cycle; the events after them belong to the next cycle.
     - Within a cycle only forward progress enters a funnel stage: a later event of an earlier
       stage (e.g. SAL after SQL) is a regression, not an entry. Skipped stages stay skipped. -#}
@@ -37,13 +38,29 @@ sequenced as (
         on events.stage_code = stages.stage_code
 ),
 
+known_people as (
+    select
+        *,
+        sum(case when ends_cycle then 1 else 0 end) over (
+            partition by person_key
+            order by event_sequence
+            rows between unbounded preceding and 1 preceding
+        ) as cycle_ends_before
+    from sequenced
+),
+
+relevant as (
+    select * from known_people
+    where not (stage_code = 'lead' and coalesce(cycle_ends_before, 0) > 0)
+),
+
 changes as (
     select
         *,
         lag(stage_code) over (
             partition by person_key order by event_sequence
         ) as previous_stage_code
-    from sequenced
+    from relevant
 ),
 
 stage_changes as (
