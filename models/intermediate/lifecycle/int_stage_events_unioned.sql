@@ -25,7 +25,7 @@ mas_leads as (
 ),
 
 activities as (
-    select * from {{ ref('stg_marketo__activities') }}
+    select * from {{ ref('int_marketo_activities_attributed') }}
 ),
 
 opportunities as (
@@ -113,7 +113,7 @@ crm_status_changes as (
 
 mas_status_changes as (
     select
-        mas_person.person_key,
+        activities.person_key,
         activities.activity_at as event_at,
         status_map.stage_code,
         'mas' as source_system,
@@ -124,8 +124,6 @@ mas_status_changes as (
         cast(null as {{ dbt.type_string() }}) as crm_lead_id,
         cast(null as {{ dbt.type_string() }}) as opportunity_id
     from activities
-    inner join mas_person
-        on cast(activities.lead_id as {{ dbt.type_string() }}) = mas_person.mas_lead_id
     inner join status_map
         on
             status_map.system = 'mas'

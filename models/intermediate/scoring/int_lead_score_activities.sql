@@ -2,7 +2,7 @@
 with
 
 activities as (
-    select * from {{ ref('stg_marketo__activities') }}
+    select * from {{ ref('int_marketo_activities_attributed') }}
 ),
 
 rules as (
@@ -10,17 +10,9 @@ rules as (
     where rule_type = 'points'
 ),
 
-persons as (
-    select
-        person_key,
-        source_record_id
-    from {{ ref('int_persons_resolved') }}
-    where source_system = 'mas_lead'
-),
-
 scored as (
     select
-        persons.person_key,
+        activities.person_key,
         activities.activity_id,
         activities.activity_type,
         activities.primary_attribute_value,
@@ -37,8 +29,6 @@ scored as (
                 or activities.primary_attribute_value = rules.primary_attribute_value
             )
             and (activities.activity_type <> 'change_status_in_progression' or activities.is_success)
-    inner join persons
-        on cast(activities.lead_id as {{ dbt.type_string() }}) = persons.source_record_id
 )
 
 select * from scored

@@ -17,23 +17,13 @@ cycles as (
     select * from {{ ref('fct_lead_cycles') }}
 ),
 
-persons as (
-    select
-        person_key,
-        source_record_id
-    from {{ ref('int_persons_resolved') }}
-    where source_system = 'mas_lead'
-),
-
 mas_scores as (
     select
-        persons.person_key,
-        activities.activity_at,
-        {{ dbt.safe_cast('activities.new_value', dbt.type_int()) }} as mas_score
-    from {{ ref('stg_marketo__activities') }} as activities
-    inner join persons
-        on cast(activities.lead_id as {{ dbt.type_string() }}) = persons.source_record_id
-    where activities.activity_type = 'change_score'
+        person_key,
+        activity_at,
+        {{ dbt.safe_cast('new_value', dbt.type_int()) }} as mas_score
+    from {{ ref('int_marketo_activities_attributed') }}
+    where activity_type = 'change_score'
 ),
 
 per_cycle as (

@@ -15,16 +15,8 @@ score_audit as (
     select * from {{ ref('fct_lead_score_audit') }}
 ),
 
-persons as (
-    select
-        person_key,
-        source_record_id
-    from {{ ref('int_persons_resolved') }}
-    where source_system = 'mas_lead'
-),
-
 activities as (
-    select * from {{ ref('stg_marketo__activities') }}
+    select * from {{ ref('int_marketo_activities_attributed') }}
 ),
 
 programs as (
@@ -65,10 +57,8 @@ engagement as (
             order by activities.activity_at desc, activities.activity_id desc
         ) as recency
     from cycles
-    inner join persons
-        on cycles.person_key = persons.person_key
     inner join activities
-        on cast(activities.lead_id as {{ dbt.type_string() }}) = persons.source_record_id
+        on cycles.person_key = activities.person_key
     left join previous_cycle_end
         on
             cycles.person_key = previous_cycle_end.person_key
