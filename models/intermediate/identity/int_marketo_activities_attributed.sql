@@ -17,7 +17,22 @@ persons as (
 final as (
     select
         persons.person_key,
-        activities.*
+        activities.activity_id,
+        activities.lead_id,
+        activities.campaign_id,
+        activities.program_id,
+        activities.primary_attribute_value_id,
+        activities.activity_type,
+        activities.primary_attribute_value,
+        activities.old_value,
+        activities.new_value,
+        activities.reason,
+        activities.webpage_url,
+        activities.referrer_url,
+        activities.link,
+        activities.score_change,
+        activities.is_success,
+        activities.activity_at
     from activities
     inner join persons
         on cast(activities.lead_id as {{ dbt.type_string() }}) = persons.source_record_id
