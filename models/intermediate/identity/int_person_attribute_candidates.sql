@@ -2,11 +2,11 @@
     updated: the input to survivorship. -#}
 {%- set sources = {
     "crm_lead": ["email", "first_name", "last_name", "company", "country", "title", "owner_id",
-                 "lead_source"],
+                 "lead_source", "number_of_employees"],
     "crm_contact": ["email", "first_name", "last_name", "company", "country", "title", "owner_id",
-                    "lead_source"],
+                    "lead_source", "number_of_employees"],
     "mas_lead": ["email", "first_name", "last_name", "company", "country", "title", "lead_source",
-                 "is_unsubscribed", "lead_score"],
+                 "is_unsubscribed", "lead_score", "number_of_employees"],
 } -%}
 
 with
@@ -27,7 +27,8 @@ crm_lead as (
         country,
         title,
         owner_id,
-        lead_source
+        lead_source,
+        number_of_employees
     from {{ ref('stg_salesforce__leads') }}
 ),
 
@@ -43,7 +44,8 @@ crm_contact as (
         crm_contacts.country,
         crm_contacts.title,
         crm_contacts.owner_id,
-        crm_contacts.lead_source
+        crm_contacts.lead_source,
+        crm_accounts.number_of_employees
     from {{ ref('stg_salesforce__contacts') }} as crm_contacts
     left join {{ ref('stg_salesforce__accounts') }} as crm_accounts
         on crm_contacts.account_id = crm_accounts.account_id
@@ -61,6 +63,7 @@ mas_lead as (
         country,
         title,
         lead_source,
+        number_of_employees,
         cast(is_unsubscribed as {{ dbt.type_string() }}) as is_unsubscribed,
         cast(lead_score as {{ dbt.type_string() }}) as lead_score
     from {{ ref('stg_marketo__leads') }}

@@ -1,7 +1,8 @@
 {#- One row per real person across both systems, with survived attributes and which system
     supplied each governed attribute. -#}
 {%- set governed = ["email", "first_name", "last_name", "company", "country", "title",
-                    "owner_id", "lead_source", "is_unsubscribed", "lead_score"] -%}
+                    "owner_id", "lead_source", "is_unsubscribed", "lead_score",
+                    "number_of_employees"] -%}
 
 with
 
@@ -27,6 +28,10 @@ mas_leads as (
 
 merged as (
     select * from {{ ref('int_marketo_leads_merged') }}
+),
+
+segments as (
+    select * from {{ ref('segments') }}
 ),
 
 records as (
@@ -116,6 +121,9 @@ final as (
         {{ dbt.safe_cast('attributes.is_unsubscribed_value', dbt.type_boolean()) }}
             as is_unsubscribed,
         {{ dbt.safe_cast('attributes.lead_score_value', dbt.type_int()) }} as lead_score,
+        {{ dbt.safe_cast('attributes.number_of_employees_value', dbt.type_int()) }}
+            as number_of_employees,
+        coalesce(segments.segment_code, 'unknown') as segment_code,
         {% for attribute in governed %}
             attributes.{{ attribute }}_source_system,
         {% endfor %}
@@ -127,6 +135,15 @@ final as (
     from identities
     left join attributes
         on identities.person_key = attributes.person_key
+    left join segments
+        on
+            {{ dbt.safe_cast('attributes.number_of_employees_value', dbt.type_int()) }}
+            >= segments.min_employees
+            and (
+                segments.max_employees is null
+                or {{ dbt.safe_cast('attributes.number_of_employees_value', dbt.type_int()) }}
+                <= segments.max_employees
+            )
 )
 
 select * from final

@@ -13,8 +13,16 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from orchestration.raw.generator import engagement, lifecycle, marketo, salesforce
+from orchestration.raw.generator import (
+    deletions,
+    engagement,
+    lifecycle,
+    marketo,
+    salesforce,
+    workhours,
+)
 from orchestration.raw.generator import faults as fault_injection
 from orchestration.raw.generator.columns import SECONDS_PER_DAY
 from orchestration.raw.generator.faults import FAULT_KINDS, InjectedFault
@@ -122,6 +130,7 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
         people.sdr,
         users.aes,
         users.integration_user,
+        workhours.UTC_OFFSET_HOURS[users.time_zone_of],
     )
 
     # Re-qualifying engagement for later cycles; cycle-1 engagement stops at the recycle.
@@ -196,9 +205,11 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
     )
     as_contact = m_at > np.nan_to_num(converted_at[m_person], nan=np.inf)
     m_contact = np.where(as_contact, contact_number[m_person], 0)
+    # An opportunity's primary campaign: the latest one its person responded to as a lead.
     campaign_of_person = np.zeros(leads, dtype=np.int64)
-    touch_order = np.argsort(m_at)
-    campaign_of_person[m_person[touch_order]] = m_program[touch_order]
+    as_lead = ~as_contact
+    touch_order = np.argsort(m_at[as_lead])
+    campaign_of_person[m_person[as_lead][touch_order]] = m_program[as_lead][touch_order]
 
     out: dict[str, pa.Table] = {"salesforce.user": users.table, "salesforce.user_role": users.roles}
     out["salesforce.account"] = salesforce.accounts_table(rng, accounts, customer, as_of)
@@ -242,13 +253,17 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
     )
     person_mas_created = np.full(leads, np.nan)
     person_mas_created[mas_person] = mas_created
-    log = marketo.ActivityLog(tables={})
+    log = marketo.ActivityLog(tables={}, as_of=as_of)
     in_mas_trigger = life.in_mas[all_triggers.person]
     mas_triggers = engagement.Triggers(
         *(getattr(all_triggers, f)[in_mas_trigger] for f in engagement.Triggers.__annotations__)
     )
-    marketo.trigger_activities(rng, log, mas_triggers)
-    reset = life.in_mas[r_person[order]] if has_recycle else np.zeros(0, bool)
+    marketo.trigger_activities(
+        rng, log, mas_triggers, channel_index, np.nan_to_num(person_mas_created, nan=0.0)
+    )
+    reset = (
+        life.in_mas[r_person[order]] & (score_at_recycle > 0) if has_recycle else np.zeros(0, bool)
+    )
     if has_recycle:
         marketo.score_resets(
             log, r_person[order][reset], r_at[order][reset], score_at_recycle[reset]
@@ -313,4 +328,15 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
     out["marketo.program"], out["marketo.campaign"] = marketo.program_tables(
         rng, programs, program_created, channel_index, as_of
     )
-    return out
+    deletions.apply(rng, out)
+    return {name: _synced_by(table, as_of) for name, table in out.items()}
+
+
+def _synced_by(table: pa.Table, as_of: float) -> pa.Table:
+    """The connector cannot have synced a row after the as-of moment."""
+    if "_fivetran_synced" not in table.column_names:
+        return table
+    index = table.schema.get_field_index("_fivetran_synced")
+    limit = pa.scalar(round(as_of * 1e6), pa.timestamp("us"))
+    clamped = pc.min_element_wise(table.column(index), limit)
+    return table.set_column(index, "_fivetran_synced", clamped)

@@ -12,8 +12,8 @@ from orchestration.raw.generator.columns import SECONDS_PER_DAY, position_in_gro
 MQL_THRESHOLD = 100
 # Trigger kinds and the points the MAS scoring program gives them.
 FORM, CLICK, VISIT, PROGRAM = 0, 1, 2, 3
-POINTS = np.array([25, 10, 5, 15])
-KIND_WEIGHTS = np.array([0.15, 0.3, 0.4, 0.15])
+POINTS = np.array([30, 10, 5, 20])
+KIND_WEIGHTS = np.array([0.2, 0.15, 0.5, 0.15])
 REASONS = ("Filled out form", "Clicked email", "Visited key page", "Program success")
 
 
@@ -79,7 +79,7 @@ def first_cycle_triggers(
     programs: int,
 ) -> Triggers:
     """Engagement from each inbound person's creation; some people engage far more than others."""
-    intensity = rng.lognormal(1.75, 0.8, len(inbound))
+    intensity = rng.lognormal(1.55, 0.8, len(inbound))
     counts = np.minimum(rng.poisson(intensity), 40)
     person = np.repeat(inbound, counts)
     gaps = rng.exponential(4.0 * SECONDS_PER_DAY, len(person))

@@ -1,5 +1,6 @@
 """Bad records `funnel generate --faults` adds on top of clean data, one kind per governance
-expectation, each with an exact, deterministic row count:
+expectation. Each kind touches exactly `FaultKind.count(leads)` rows (`max(3, leads // 1000)`),
+and the report lists what was injected:
 
 - null_lead_id: salesforce.lead rows whose id is null.
 - duplicate_lead_id: salesforce.lead rows repeating an existing id (with another email).
@@ -8,7 +9,7 @@ expectation, each with an exact, deterministic row count:
 - orphan_opportunity_account: salesforce.opportunity rows pointing at an account that doesn't exist.
 - negative_amount: salesforce.opportunity rows with a negative amount.
 - stage_regression: salesforce.opportunity_history rows moving a Closed Won deal back to
-  Prospecting.
+  Prospecting (after the win, before as-of); their ids start `008R`.
 - unmapped_crm_status: salesforce.lead rows whose status is in no agreed stage (`Contacted??`).
 - unmapped_mas_status: marketo.lead rows whose lead_status is in no agreed stage (`Lead - Hot`).
 """
@@ -30,6 +31,12 @@ class FaultKind:
     table: str
     column: str
     description: str
+    minimum: int = 3
+    leads_per_row: int = 1000
+
+    def count(self, leads: int) -> int:
+        """Rows of this fault injected for `leads` people."""
+        return max(self.minimum, leads // self.leads_per_row)
 
 
 @dataclass(frozen=True)
@@ -75,13 +82,31 @@ FAULT_KINDS = (
 )
 
 
-def fault_rows(leads: int) -> int:
-    return max(3, leads // 1000)
+def _count_of(key: str, leads: int) -> int:
+    (kind,) = [kind for kind in FAULT_KINDS if kind.key == key]
+    return kind.count(leads)
 
 
-def _pick(rng: np.random.Generator, table: pa.Table, count: int, where: np.ndarray | None = None):
-    candidates = np.arange(table.num_rows) if where is None else np.flatnonzero(where)
-    return np.sort(rng.choice(candidates, size=min(count, len(candidates)), replace=False))
+def _live(table: pa.Table) -> np.ndarray:
+    """Rows that are not deletions: faults must be visible to checks that skip deleted rows."""
+    live = np.ones(table.num_rows, dtype=bool)
+    for column in ("is_deleted", "_fivetran_deleted"):
+        if column in table.column_names:
+            live &= ~table.column(column).to_numpy(zero_copy_only=False)
+    return live
+
+
+def _pick(
+    rng: np.random.Generator, table: pa.Table, count: int, where: np.ndarray | None = None
+) -> np.ndarray:
+    """`count` distinct live rows (where `where`), in table order."""
+    candidates = _live(table) if where is None else where & _live(table)
+    rows = np.flatnonzero(candidates)
+    return np.sort(rng.choice(rows, size=min(count, len(rows)), replace=False))
+
+
+def _other_than(table: pa.Table, rows: np.ndarray) -> np.ndarray:
+    return ~np.isin(np.arange(table.num_rows), rows)
 
 
 def _set(table: pa.Table, column: str, rows: np.ndarray, values) -> pa.Table:
@@ -95,24 +120,30 @@ def _set(table: pa.Table, column: str, rows: np.ndarray, values) -> pa.Table:
     return table.set_column(table.schema.get_field_index(column), column, merged)
 
 
+def _fault_ids(prefix: str, n: int) -> pa.Array:
+    """Ids no clean row uses (clean ids are digits after the key prefix)."""
+    return pa.array([f"{prefix}{i:011d}AAA" for i in range(n)], pa.string())
+
+
 def inject(
     rng: np.random.Generator, tables: dict[str, pa.Table], leads: int, as_of: float
 ) -> list[InjectedFault]:
-    count = fault_rows(leads)
     injected: dict[str, int] = {}
-    lead = tables["salesforce.lead"]
 
-    # Rows edited in place first (they must not be the rows copied below).
-    status_rows = _pick(rng, lead, count)
+    def count(key: str) -> int:
+        return _count_of(key, leads)
+
+    # CRM leads: unmapped statuses edited in place, then null-id and duplicate-id copies of
+    # other rows.
+    lead = tables["salesforce.lead"]
+    status_rows = _pick(rng, lead, count("unmapped_crm_status"))
     lead = _set(lead, "status", status_rows, pa.array(["Contacted??"] * len(status_rows)))
     injected["unmapped_crm_status"] = len(status_rows)
-
-    copies = lead.take(
-        pa.array(_pick(rng, lead, 2 * count, where=~np.isin(np.arange(lead.num_rows), status_rows)))
-    )
-    null_ids = copies.slice(0, count)
+    n_null, n_duplicate = count("null_lead_id"), count("duplicate_lead_id")
+    copied = _pick(rng, lead, n_null + n_duplicate, where=_other_than(lead, status_rows))
+    null_ids = lead.take(pa.array(copied[:n_null]))
     null_ids = null_ids.set_column(0, "id", pa.nulls(null_ids.num_rows, pa.string()))
-    duplicates = copies.slice(count, count)
+    duplicates = lead.take(pa.array(copied[n_null:]))
     duplicates = _set(
         duplicates,
         "email",
@@ -123,43 +154,40 @@ def inject(
     injected["null_lead_id"] = null_ids.num_rows
     injected["duplicate_lead_id"] = duplicates.num_rows
 
+    # MAS leads: malformed emails and unmapped statuses, on different rows.
     mas = tables["marketo.lead"]
-    email_rows = _pick(rng, mas, count)
+    email_rows = _pick(rng, mas, count("malformed_email"))
     bad_emails = pc.replace_substring(mas.column("email").take(pa.array(email_rows)), "@", "(at)")
     mas = _set(mas, "email", email_rows, bad_emails)
-    status_rows = _pick(rng, mas, count, where=~np.isin(np.arange(mas.num_rows), email_rows))
+    status_rows = _pick(rng, mas, count("unmapped_mas_status"), where=_other_than(mas, email_rows))
     mas = _set(mas, "lead_status", status_rows, pa.array(["Lead - Hot"] * len(status_rows)))
     tables["marketo.lead"] = mas
     injected["malformed_email"] = len(email_rows)
     injected["unmapped_mas_status"] = len(status_rows)
 
+    # Status changes dated a month after as-of.
     history = tables["salesforce.lead_history"]
-    future = history.take(pa.array(_pick(rng, history, count)))
+    future = history.take(pa.array(_pick(rng, history, count("future_timestamp"))))
+    n = future.num_rows
     future = _set(
         future,
         "created_date",
-        np.arange(future.num_rows),
-        timestamps(np.full(future.num_rows, as_of + 30 * SECONDS_PER_DAY)),
+        np.arange(n),
+        timestamps(np.full(n, as_of + 30 * SECONDS_PER_DAY)),
     )
-    future = _set(
-        future,
-        "id",
-        np.arange(future.num_rows),
-        pa.array([f"017F{i:011d}AAA" for i in range(future.num_rows)]),
-    )
+    future = _set(future, "id", np.arange(n), _fault_ids("017F", n))
     tables["salesforce.lead_history"] = pa.concat_tables([history, future])
-    injected["future_timestamp"] = future.num_rows
+    injected["future_timestamp"] = n
 
+    # Opportunities: missing accounts and negative amounts, on different rows.
     opportunity = tables["salesforce.opportunity"]
-    orphan_rows = _pick(rng, opportunity, count)
-    opportunity = _set(
-        opportunity,
-        "account_id",
-        orphan_rows,
-        pa.array([f"001X{i:011d}AAA" for i in range(len(orphan_rows))]),
-    )
+    orphan_rows = _pick(rng, opportunity, count("orphan_opportunity_account"))
+    opportunity = _set(opportunity, "account_id", orphan_rows, _fault_ids("001X", len(orphan_rows)))
     negative_rows = _pick(
-        rng, opportunity, count, where=~np.isin(np.arange(opportunity.num_rows), orphan_rows)
+        rng,
+        opportunity,
+        count("negative_amount"),
+        where=_other_than(opportunity, orphan_rows),
     )
     negative = pc.multiply(opportunity.column("amount").take(pa.array(negative_rows)), -1)
     opportunity = _set(opportunity, "amount", negative_rows, negative)
@@ -167,22 +195,20 @@ def inject(
     injected["orphan_opportunity_account"] = len(orphan_rows)
     injected["negative_amount"] = len(negative_rows)
 
+    # Won deals moved back to Prospecting some days after the win (still before as-of).
     opportunity_history = tables["salesforce.opportunity_history"]
     won = pc.equal(opportunity_history.column("stage_name"), "Closed Won").to_numpy(
         zero_copy_only=False
     )
     regressions = opportunity_history.take(
-        pa.array(_pick(rng, opportunity_history, count, where=won))
+        pa.array(_pick(rng, opportunity_history, count("stage_regression"), where=won))
     )
     n = regressions.num_rows
     regressions = _set(regressions, "stage_name", np.arange(n), pa.array(["Prospecting"] * n))
-    later = pc.add(
-        regressions.column("created_date"), pa.scalar(7 * 86_400_000_000, pa.duration("us"))
-    )
-    regressions = _set(regressions, "created_date", np.arange(n), later.cast(pa.timestamp("us")))
-    regressions = _set(
-        regressions, "id", np.arange(n), pa.array([f"008R{i:011d}AAA" for i in range(n)])
-    )
+    won_at = regressions.column("created_date").cast(pa.int64()).to_numpy() / 1e6
+    later = won_at + np.minimum(7 * SECONDS_PER_DAY, (as_of - won_at) / 2)
+    regressions = _set(regressions, "created_date", np.arange(n), timestamps(later))
+    regressions = _set(regressions, "id", np.arange(n), _fault_ids("008R", n))
     tables["salesforce.opportunity_history"] = pa.concat_tables([opportunity_history, regressions])
     injected["stage_regression"] = n
 

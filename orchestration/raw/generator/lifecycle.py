@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from orchestration.raw.generator import vocabulary as vocab
+from orchestration.raw.generator import workhours
 from orchestration.raw.generator.columns import SECONDS_PER_DAY
 
 STATUSES = (
@@ -77,7 +78,9 @@ def simulate(
     sdr: np.ndarray,
     aes: np.ndarray,
     integration_user: int,
+    user_offset_hours: np.ndarray,
 ) -> Lifecycle:
+    """`user_offset_hours[u]` is user number u's UTC offset (for working hours)."""
     people = len(created_at)
     clock = _Clock(rng, as_of)
     status_events, touches, conversions = Events(), Events(), Events()
@@ -119,15 +122,18 @@ def simulate(
             status=_status_choice(rng, vocab.MQL_STATUSES, m),
             actor=np.full(m, integration_user),
         )
-        # First sales touch: fast, within the day, days late, or never (leakage).
+        # First sales touch: fast, within the day, days late, or never (leakage). Most touches
+        # land in the rep's working day; some reps answer at night or on weekends.
         speed = rng.random(m)
         delay_minutes = np.select(
-            [speed < 0.33, speed < 0.6, speed < 0.8],
+            [speed < 0.42, speed < 0.62, speed < 0.81],
             [rng.uniform(2, 55, m), rng.uniform(60, 240, m), rng.uniform(720, 8640, m)],
             default=np.nan,
         )
         delay_minutes[~via_mql] = rng.uniform(30, 4320, (~via_mql).sum())
         touch_at = start + delay_minutes * 60
+        offset = user_offset_hours[owner]
+        touch_at = workhours.into_working_time(rng, touch_at, offset, rng.random(m) < 0.75)
         touch_at[touch_at > as_of] = np.nan
         followed = ~np.isnan(touch_at)
         is_meeting = rng.random(m) < 0.12
@@ -140,6 +146,8 @@ def simulate(
             is_completed=np.ones(m, bool),
         )
         second_touch = clock.after(touch_at, 0.5, 3, followed & (rng.random(m) < 0.4))
+        second_touch = workhours.into_working_time(rng, second_touch, offset, np.ones(m, bool))
+        second_touch[second_touch > as_of] = np.nan
         touches.add(
             ~np.isnan(second_touch),
             person=person,
@@ -201,11 +209,16 @@ def simulate(
             actor=recycle_actor,
         )
         meeting_at = clock.after(sql_at, 0.5, 5, rng.random(m) < 0.3)
+        ae = aes[rng.integers(0, len(aes), m)]
+        meeting_at = workhours.into_working_time(
+            rng, meeting_at, user_offset_hours[ae], np.ones(m, bool)
+        )
+        meeting_at[meeting_at > as_of] = np.nan
         touches.add(
             ~np.isnan(meeting_at),
             person=person,
             at=meeting_at,
-            owner=aes[rng.integers(0, len(aes), m)],
+            owner=ae,
             is_meeting=np.ones(m, bool),
             is_completed=np.ones(m, bool),
         )

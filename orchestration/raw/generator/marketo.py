@@ -27,6 +27,7 @@ class ActivityLog:
     """Activity tables as Arrow tables, ids unique across all of them."""
 
     tables: dict[str, pa.Table]
+    as_of: float
     next_id: int = 1
 
     def add(self, name: str, lead_id: np.ndarray, at: np.ndarray, **columns) -> None:
@@ -39,7 +40,7 @@ class ActivityLog:
                 "lead_id": pa.array(np.asarray(lead_id, dtype=np.int64)),
                 "activity_date": timestamps(at),
                 **columns,
-                "_fivetran_synced": timestamps(at + 600),
+                "_fivetran_synced": timestamps(np.minimum(at + 600, self.as_of)),
                 "_fivetran_deleted": pa.array(np.zeros(n, dtype=bool)),
             }
         )
@@ -56,7 +57,7 @@ def _uniform_between(rng, low: np.ndarray, high: np.ndarray) -> np.ndarray:
 
 def noise_activities(rng, log: ActivityLog, mas_person, mas_created, programs: int, as_of: float):
     """Email sends and opens and ordinary page visits: engagement that scores nothing."""
-    sends = rng.poisson(5.0, len(mas_person))
+    sends = rng.poisson(5.5, len(mas_person))
     person = np.repeat(mas_person, sends)
     at = _uniform_between(rng, np.repeat(mas_created, sends), np.full(len(person), as_of))
     email = rng.integers(0, len(vocab.EMAILS), len(person))
@@ -69,7 +70,7 @@ def noise_activities(rng, log: ActivityLog, mas_person, mas_created, programs: i
         primary_attribute_value_id=pa.array(email + 1000),
         campaign_id=pa.array(program * 2),
     )
-    opened = rng.random(len(person)) < 0.35
+    opened = rng.random(len(person)) < 0.5
     open_at = at[opened] + rng.uniform(0.05, 3, opened.sum()) * SECONDS_PER_DAY
     keep = open_at <= as_of
     log.add(
@@ -80,7 +81,7 @@ def noise_activities(rng, log: ActivityLog, mas_person, mas_created, programs: i
         primary_attribute_value_id=pa.array(email[opened][keep] + 1000),
         campaign_id=pa.array(program[opened][keep] * 2),
     )
-    visits = rng.poisson(2.5, len(mas_person))
+    visits = rng.poisson(3.5, len(mas_person))
     person = np.repeat(mas_person, visits)
     at = _uniform_between(rng, np.repeat(mas_created, visits), np.full(len(person), as_of))
     page = rng.integers(2, len(vocab.WEB_PAGES), len(person))
@@ -98,8 +99,11 @@ def noise_activities(rng, log: ActivityLog, mas_person, mas_created, programs: i
     )
 
 
-def trigger_activities(rng, log: ActivityLog, triggers: Triggers):
-    """Each scoring trigger is an activity of its own plus the score change it caused."""
+def trigger_activities(
+    rng, log: ActivityLog, triggers: Triggers, channel_index: np.ndarray, mas_created: np.ndarray
+):
+    """Each scoring trigger is an activity of its own plus the score change it caused.
+    `channel_index` is by program number - 1, `mas_created` by person."""
     t = triggers
     kind = t.kind
     for name, which in (
@@ -147,16 +151,7 @@ def trigger_activities(rng, log: ActivityLog, triggers: Triggers):
                 campaign_id=pa.array(program * 2 - 1),
             )
         else:
-            log.add(
-                name,
-                person,
-                at,
-                program_id=pa.array(program),
-                old_status=pa.array(np.full(n, "Registered")).cast(pa.string()),
-                new_status=pa.array(np.full(n, "Attended")).cast(pa.string()),
-                success=pa.array(np.ones(n, dtype=bool)),
-                reason=pa.array(np.full(n, "Attended program")).cast(pa.string()),
-            )
+            _progressions(rng, log, person, at, program, channel_index, mas_created)
     points = t.points
     log.add(
         "activity_change_score",
@@ -171,6 +166,36 @@ def trigger_activities(rng, log: ActivityLog, triggers: Triggers):
     )
 
 
+def _progressions(rng, log, lead_id, at, program, channel_index, mas_created) -> None:
+    """Program membership (not a success) some days before the program success that scores."""
+    n = len(lead_id)
+    channel = channel_index[program - 1]
+    before = tuple(vocab.PROGRESSION_STATUSES[c][0] for c in vocab.PROGRAM_CHANNELS)
+    success = tuple(vocab.PROGRESSION_STATUSES[c][1] for c in vocab.PROGRAM_CHANNELS)
+    joined_at = np.maximum(at - rng.uniform(0.5, 7, n) * SECONDS_PER_DAY, mas_created[lead_id - 1])
+    joined_at = np.where(joined_at < at, joined_at, at - 30)
+    both = np.concatenate([joined_at, at])
+    order = np.argsort(both, kind="stable")
+    first = np.concatenate([np.ones(n, bool), np.zeros(n, bool)])[order]
+    channel2 = np.concatenate([channel, channel])[order]
+    log.add(
+        "activity_change_status_in_progression",
+        np.concatenate([lead_id, lead_id])[order],
+        both[order],
+        program_id=pa.array(np.concatenate([program, program])[order]),
+        old_status=pc.if_else(
+            pa.array(first), pa.scalar("Not in Program"), choice_text(before, channel2)
+        ),
+        new_status=pc.if_else(
+            pa.array(first), choice_text(before, channel2), choice_text(success, channel2)
+        ),
+        success=pa.array(~first),
+        reason=pc.if_else(
+            pa.array(first), pa.scalar("Joined program"), pa.scalar("Program success")
+        ),
+    )
+
+
 def score_resets(log: ActivityLog, person, at, score):
     n = len(person)
     log.add(
@@ -178,7 +203,7 @@ def score_resets(log: ActivityLog, person, at, score):
         person + 1,
         at + 2,
         primary_attribute_value=pa.array(np.full(n, "Lead Score")).cast(pa.string()),
-        change_value=concat_text("-", pa.array(score.astype(str))),
+        change_value=concat_text("-", pa.array(score.astype(np.int64).astype(str))),
         old_value=pa.array(score.astype(np.int32)),
         new_value=pa.array(np.zeros(n, dtype=np.int32)),
         reason=pa.array(np.full(n, "Recycled: score reset")).cast(pa.string()),

@@ -279,6 +279,8 @@ def activity_tables(rng, life: Lifecycle, people: People, as_of: float):
     tn = int(task_rows.sum())
     task_completed = completed[task_rows]
     task_at = at[task_rows]
+    kind = (rng.random(tn) < 0.45).astype(np.int64)  # 0 = call, 1 = email
+    per_kind = len(vocab.TASK_SUBJECTS) // len(vocab.TASK_TYPES)
     task = pa.table(
         {
             "id": sf_ids("00T", np.arange(1, tn + 1)),
@@ -287,10 +289,10 @@ def activity_tables(rng, life: Lifecycle, people: People, as_of: float):
             "account_id": pa.nulls(tn, pa.string()),
             "owner_id": sf_ids("005", owner[task_rows]),
             "subject": choice_text(
-                vocab.TASK_SUBJECTS, rng.integers(0, len(vocab.TASK_SUBJECTS), tn)
+                vocab.TASK_SUBJECTS, kind * per_kind + rng.integers(0, per_kind, tn)
             ),
-            "type": choice_text(("Call", "Email"), rng.integers(0, 2, tn)),
-            "task_subtype": choice_text(("Call", "Email"), rng.integers(0, 2, tn)),
+            "type": choice_text(vocab.TASK_TYPES, kind),
+            "task_subtype": choice_text(vocab.TASK_TYPES, kind),
             "status": choice_text(("Not Started", "Completed"), task_completed.astype(int)),
             "activity_date": dates(task_at),
             "created_date": timestamps(
@@ -305,6 +307,7 @@ def activity_tables(rng, life: Lifecycle, people: People, as_of: float):
     )
     en = int(meeting.sum())
     event_at = at[meeting]
+    event_kind = rng.integers(0, 3, en)
     event = pa.table(
         {
             "id": sf_ids("00U", np.arange(1, en + 1)),
@@ -312,10 +315,8 @@ def activity_tables(rng, life: Lifecycle, people: People, as_of: float):
             "what_id": pa.nulls(en, pa.string()),
             "account_id": pa.nulls(en, pa.string()),
             "owner_id": sf_ids("005", owner[meeting]),
-            "subject": choice_text(
-                ("Intro meeting", "Demo", "Discovery call"), rng.integers(0, 3, en)
-            ),
-            "type": choice_text(("Meeting", "Demo", "Call"), rng.integers(0, 3, en)),
+            "subject": choice_text(("Intro meeting", "Demo", "Discovery call"), event_kind),
+            "type": choice_text(("Meeting", "Meeting", "Call"), event_kind),
             "start_date_time": timestamps(event_at),
             "end_date_time": timestamps(event_at + 1800),
             "created_date": timestamps(

@@ -184,4 +184,15 @@ PROGRAM_TYPES = ("Event", "Default", "Default", "Event", "Engagement", "Default"
 WEB_PAGES = ("/pricing", "/product", "/blog/revenue-ops", "/case-studies", "/demo", "/docs", "/")
 FORMS = ("Contact Us", "Demo Request", "Whitepaper Download", "Webinar Registration")
 EMAILS = ("Newsletter", "Product Update", "Webinar Invite", "Case Study", "Nurture Step")
-TASK_SUBJECTS = ("Call", "Email", "Follow-up call", "Intro email", "Left voicemail")
+TASK_TYPES = ("Call", "Email")
+# Three subjects per task type, in TASK_TYPES order.
+TASK_SUBJECTS = ("Call", "Follow-up call", "Left voicemail", "Email", "Intro email", "Follow-up")
+PROGRESSION_STATUSES = {
+    # channel: (status before, status on success)
+    "Webinar": ("Registered", "Attended"),
+    "Content": ("Member", "Engaged"),
+    "Paid Search": ("Member", "Responded"),
+    "Trade Show": ("Registered", "Visited Booth"),
+    "Email Nurture": ("Member", "Engaged"),
+    "Social": ("Member", "Responded"),
+}

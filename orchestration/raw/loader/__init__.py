@@ -3,8 +3,11 @@
 Accepts what real exports look like: extra columns (kept as text after the contract's columns),
 CamelCase or API-style headers, a UTF-8 byte-order mark, the connectors' timestamp spellings,
 absent or empty optional tables, and contract columns an instance doesn't sync (null, with a
-warning). Anything that would lose or invent data is an error naming file, line and column, and
-the warehouse is left exactly as it was.
+warning). Anything that would lose or invent data is an error naming file, line and column.
+
+All-or-nothing: every file is read and checked in a private in-memory DuckDB first; only when
+nothing is wrong is the warehouse attached and every raw table replaced in one transaction. A
+failed load therefore leaves the warehouse exactly as it was (and doesn't create one).
 """
 
 from __future__ import annotations
@@ -14,62 +17,81 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.raw.contract import ContractTable, contract_tables, create_table_sql, raw_schemas
-from orchestration.raw.loader.discovery import TableFile, discover
+from orchestration.raw.contract import (
+    BOOKKEEPING_COLUMNS,
+    ContractTable,
+    contract_tables,
+    create_table_sql,
+    raw_schemas,
+)
+from orchestration.raw.loader.discovery import TableFile, discover, snake_case
 from orchestration.raw.loader.problems import LoadError, LoadProblem, LoadReport
 from orchestration.raw.loader.reader import (
-    LINE_COLUMN,
     MAX_PROBLEMS_PER_FILE,
+    RECORD_COLUMN,
     StagedFile,
+    quoted,
+    sql_string,
     stage_csv,
     stage_parquet,
 )
 from orchestration.raw.loader.typing_rules import typed_expression, unparsed_condition
-from orchestration.settings import connect_warehouse
+from orchestration.settings import duckdb_config
 
-__all__ = ["LoadError", "LoadProblem", "LoadReport", "load_folder"]
+__all__ = ["LoadError", "LoadProblem", "LoadReport", "load_folder", "snake_case"]
+
+WAREHOUSE_ALIAS = "funnel_warehouse"
 
 
 def load_folder(path: Path, database: Path) -> LoadReport:
+    """Load `path/salesforce/*` and `path/marketo/*` into the raw schemas of `database`,
+    replacing every contract table (absent optional tables become empty). Raises `LoadError`
+    with every problem found, before anything is written."""
     started = time.perf_counter()
+    path, database = Path(path), Path(database)
     report = LoadReport()
-    found, problems, ignored = discover(Path(path))
+    found, problems, ignored = discover(path)
     report.info += [f"ignored {file}: not a contract table" for file in ignored]
     missing = [
         t.qualified_name for t in contract_tables() if t.required and t.qualified_name not in found
     ]
-    if missing:
+    if missing and not problems:
         problems.append(
             LoadProblem(
                 str(path),
                 "required tables are missing: "
                 + ", ".join(missing)
-                + " (expected salesforce/<table>.csv|.parquet and marketo/<table>.csv|.parquet)",
+                + " (expected salesforce/<table>.csv|.csv.gz|.parquet and the same for marketo/)",
             )
         )
     if problems:
         raise LoadError(problems)
 
-    connection = connect_warehouse(Path(database))
-    try:
-        connection.execute("set preserve_insertion_order = true")
+    with _staging_connection(database) as connection:
         selects: dict[str, str] = {}
         for index, table in enumerate(contract_tables()):
             item = found.get(table.qualified_name)
             if item is None:
                 report.info.append(f"{table.qualified_name}: no file; loaded as an empty table")
                 continue
-            select, file_problems = _stage(connection, table, item, f"load_{index}", report)
-            problems += file_problems
+            select = _stage(connection, table, item, f"load_{index}", report, problems)
             if select is not None:
                 selects[table.qualified_name] = select
         if problems:
             raise LoadError(problems)
-        _replace_all(connection, selects, report)
-    finally:
-        connection.close()
+        _replace_all(connection, database, selects, report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _staging_connection(database: Path) -> duckdb.DuckDBPyConnection:
+    config = duckdb_config()
+    # Row order must follow the file so record numbers point at the right lines.
+    config["preserve_insertion_order"] = "true"
+    config["temp_directory"] = str(database.parent / f".{database.name}.load.tmp")
+    connection = duckdb.connect(":memory:", config=config)
+    connection.execute("set TimeZone = 'UTC'")  # timestamps without an offset are UTC
+    return connection
 
 
 def _stage(
@@ -78,87 +100,141 @@ def _stage(
     item: TableFile,
     temp_table: str,
     report: LoadReport,
-) -> tuple[str | None, list[LoadProblem]]:
-    file = str(item.path)
-    report.files_read.append(file)
-    staged: StagedFile = (
+    problems: list[LoadProblem],
+) -> str | None:
+    """Read and check one file; the select producing its raw table, or None for an empty file
+    (or when there were problems, which are appended)."""
+    report.files_read.append(str(item.path))
+    staged = (
         stage_parquet(connection, item, temp_table)
         if item.is_parquet
         else stage_csv(connection, item, temp_table)
     )
     if staged.problems:
-        return None, staged.problems
-    if not staged.columns:
-        report.info.append(f"{table.qualified_name}: {item.path.name} is empty")
-        return None, []
+        problems += staged.problems
+        return None
+    if staged.rows == 0:
+        detail = "has no rows" if staged.columns else "is empty"
+        message = f"{table.qualified_name}: {item.path.name} {detail}; loaded as an empty table"
+        (report.warnings if table.required else report.info).append(message)
+        return None
     present = set(staged.columns)
     missing_keys = [key for key in table.key_columns if key not in present]
     if missing_keys:
-        return None, [
-            LoadProblem(file, f"key column {key!r} is missing from the header", line=1, column=key)
+        problems += [
+            staged.problem(
+                f"key column {key!r} is missing from the header (it has: "
+                f"{', '.join(staged.columns[:12])}{', ...' if len(staged.columns) > 12 else ''})",
+                line=1 if staged.delimiter else None,
+                column=key,
+            )
             for key in missing_keys
         ]
+        return None
     missing = [c.name for c in table.columns if c.name not in present]
-    if missing:
+    unsynced = [name for name in missing if name not in BOOKKEEPING_COLUMNS]
+    if unsynced:
         report.warnings.append(
             f"{table.qualified_name} ({item.path.name}) lacks contract column(s) "
-            f"{', '.join(missing)}: loaded as null"
+            f"{', '.join(unsynced)}: loaded as null"
         )
-    problems = _unparsed_values(connection, table, staged, file)
-    if problems:
-        return None, problems
+    if len(unsynced) < len(missing):
+        report.info.append(
+            f"{table.qualified_name}: no connector bookkeeping column(s) "
+            f"{', '.join(n for n in missing if n in BOOKKEEPING_COLUMNS)}; loaded as null"
+        )
+    unparsed = _unparsed_values(connection, table, staged)
+    if unparsed:
+        problems += unparsed
+        return None
     contract_names = set(table.column_names)
     columns = [
-        f'{typed_expression(column, _quoted(column.name))} as "{column.name}"'
+        f"{typed_expression(column, quoted(column.name))} as {quoted(column.name)}"
         if column.name in present
-        else f'cast(null as {column.duckdb_type}) as "{column.name}"'
+        else f"cast(null as {column.duckdb_type}) as {quoted(column.name)}"
         for column in table.columns
     ]
-    columns += [_quoted(name) for name in staged.columns if name not in contract_names]
-    return f"select {', '.join(columns)} from {temp_table}", []
+    columns += [
+        f"nullif({quoted(name)}, '') as {quoted(name)}"
+        for name in staged.columns
+        if name not in contract_names
+    ]
+    return f"select {', '.join(columns)} from temp.main.{temp_table} order by {RECORD_COLUMN}"
 
 
 def _unparsed_values(
-    connection: duckdb.DuckDBPyConnection, table: ContractTable, staged: StagedFile, file: str
+    connection: duckdb.DuckDBPyConnection, table: ContractTable, staged: StagedFile
 ) -> list[LoadProblem]:
-    checks = [c for c in table.columns if c.name in staged.columns and c.data_type != "varchar"]
+    """Non-empty values that don't parse as their contract type, first ones first: one scan of
+    the file's rows, then a look at the (few) rows it found."""
+    checks = [
+        (position, column, unparsed_condition(column, quoted(column.name)))
+        for position, column in enumerate(table.columns)
+        if column.name in staged.columns and column.data_type != "varchar"
+    ]
     if not checks:
         return []
     unions = " union all ".join(
-        f"select {LINE_COLUMN} as line, '{column.name}' as column_name, "
-        f"{_quoted(column.name)} as value from {staged.temp_table} "
-        f"where {unparsed_condition(column, _quoted(column.name))}"
-        for column in checks
+        f"select {RECORD_COLUMN} as record, {position} as position, "
+        f"{sql_string(column.name)} as column_name, {quoted(column.name)} as value "
+        f"from bad_rows where {condition}"
+        for position, column, condition in checks
     )
     rows = connection.execute(
-        f"select line, column_name, value, count(*) over () as total from ({unions}) "
-        f"order by line, column_name limit {MAX_PROBLEMS_PER_FILE}"
-    ).fetchall()
-    problems = []
-    for line, column_name, value, _ in rows:
-        expected = table.column(column_name).data_type
-        problems.append(
-            LoadProblem(
-                file, f"not a valid {expected}", line=int(line), column=column_name, value=value
-            )
+        f"""
+        with bad_rows as (
+            select * from temp.main.{staged.temp_table}
+            where {" or ".join(f"({condition})" for _, _, condition in checks)}
         )
-    if rows and rows[0][3] > MAX_PROBLEMS_PER_FILE:
+        select record, column_name, value, count(*) over () as total
+        from ({unions})
+        order by record, position
+        limit {MAX_PROBLEMS_PER_FILE}
+        """
+    ).fetchall()
+    if not rows:
+        return []
+    lines = staged.lines(int(row[0]) for row in rows)
+    problems = [
+        staged.problem(
+            f"not a valid {table.column(column_name).data_type}",
+            line=lines[int(record)],
+            column=column_name,
+            value=value,
+        )
+        for record, column_name, value, _ in rows
+    ]
+    total = int(rows[0][3])
+    if total > MAX_PROBLEMS_PER_FILE:
         problems.append(
-            LoadProblem(file, f"and {rows[0][3] - MAX_PROBLEMS_PER_FILE} more unparsable values")
+            staged.problem(f"... and {total - MAX_PROBLEMS_PER_FILE} more unparsable values")
         )
     return problems
 
 
 def _replace_all(
-    connection: duckdb.DuckDBPyConnection, selects: dict[str, str], report: LoadReport
+    connection: duckdb.DuckDBPyConnection,
+    database: Path,
+    selects: dict[str, str],
+    report: LoadReport,
 ) -> None:
+    """Attach the warehouse and replace every raw table in one transaction."""
+    database.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        connection.execute(f"attach {sql_string(str(database))} as {WAREHOUSE_ALIAS}")
+    except duckdb.Error as error:
+        reason = str(error).strip().splitlines()[0]
+        raise LoadError(
+            [LoadProblem(str(database), f"cannot open the warehouse for writing: {reason}")]
+        ) from None
+    connection.execute(f"use {WAREHOUSE_ALIAS}")
     schemas = raw_schemas()
     connection.execute("begin transaction")
     try:
         for schema in sorted(set(schemas.values())):
-            connection.execute(f'create schema if not exists "{schema}"')
+            connection.execute(f"create schema if not exists {quoted(schema)}")
         for table in contract_tables():
-            target = f'"{schemas[table.source]}"."{table.name}"'
+            target = f"{quoted(schemas[table.source])}.{quoted(table.name)}"
             select = selects.get(table.qualified_name)
             if select is None:
                 connection.execute(create_table_sql(table))
@@ -170,7 +246,6 @@ def _replace_all(
     except BaseException:
         connection.execute("rollback")
         raise
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    finally:
+        connection.execute("use memory")
+        connection.execute(f"detach {WAREHOUSE_ALIAS}")

@@ -1,178 +1,215 @@
-"""Read one export file into a temporary all-text table, with normalised column names and a
-line number per record, reporting malformed rows instead of failing on them."""
+"""Read one export file into a temporary all-text table with normalised column names and a record
+number per row, reporting malformed rows (with the line a user sees) instead of failing on them."""
 
 from __future__ import annotations
 
 import csv
 import gzip
-import io
-from dataclasses import dataclass
-from pathlib import Path
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import duckdb
 
 from orchestration.raw.loader.discovery import TableFile, snake_case
+from orchestration.raw.loader.lines import (
+    has_unbalanced_quotes,
+    open_text,
+    record_lines,
+    unclosed_quote_line,
+)
 from orchestration.raw.loader.problems import LoadProblem
 
 MAX_PROBLEMS_PER_FILE = 20
-LINE_COLUMN = "__source_line"
+RECORD_COLUMN = "__record_number"  # 1 = first data record (CSV) / first row (Parquet)
+DELIMITERS = (",", ";", "\t", "|")
+_READ_ERRORS = (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile, zlib.error, csv.Error)
 
 
 @dataclass
 class StagedFile:
+    item: TableFile
     temp_table: str
-    columns: list[str]  # normalised names, in file order
-    rows: int
-    problems: list[LoadProblem]
+    columns: list[str] = field(default_factory=list)  # normalised names in file order; [] = empty
+    rows: int = 0
+    problems: list[LoadProblem] = field(default_factory=list)
+    delimiter: str | None = None  # None for Parquet
+
+    @property
+    def file(self) -> str:
+        return str(self.item.path)
+
+    def lines(self, records: Iterable[int]) -> dict[int, int]:
+        """Record number -> line number in the file (header = 1); Parquet: the row number."""
+        records = set(records)
+        if self.delimiter is None:
+            return {record: record for record in records}
+        found = record_lines(self.item.path, self.delimiter, records, count_blank=False)
+        return {record: found.get(record, record + 1) for record in records}
+
+    def problem(
+        self,
+        message: str,
+        line: int | None = None,
+        column: str | None = None,
+        value: str | None = None,
+    ) -> LoadProblem:
+        unit = "row" if self.item.is_parquet else "line"
+        return LoadProblem(self.file, message, line, column, value, line_unit=unit)
 
 
-def _sql_string(value: str) -> str:
+def sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _open_text(path: Path) -> io.TextIOBase:
-    raw = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")  # noqa: SIM115
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+def quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
-def _read_header(path: Path) -> tuple[list[str], str] | None:
-    """Header names and delimiter; None for an empty file."""
-    with _open_text(path) as handle:
-        sample = handle.read(64 * 1024)
-    if not sample.strip():
-        return None
-    first_line = sample.splitlines()[0]
-    delimiter = max((",", ";", "\t", "|"), key=first_line.count)
-    header = next(csv.reader([first_line], delimiter=delimiter))
-    return header, delimiter
+def _first_error_line(error: duckdb.Error) -> str:
+    return str(error).strip().splitlines()[0]
 
 
-def _has_unbalanced_quotes(path: Path) -> bool:
-    count = 0
-    with gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb") as raw:
-        while chunk := raw.read(1 << 24):
-            count += chunk.count(b'"')
-    return count % 2 == 1
+def _read_header(staged: StagedFile) -> list[str] | None:
+    """Header cells, setting the staged file's delimiter; None for an empty file."""
+    with open_text(staged.item.path) as handle:
+        first_line = handle.readline()
+        if not first_line.strip():
+            if handle.read(1 << 16).strip():
+                staged.problems.append(
+                    staged.problem("the first line is blank; it must be the header", line=1)
+                )
+            return None
+    delimiter = max(DELIMITERS, key=first_line.count)
+    staged.delimiter = delimiter
+    return next(csv.reader([first_line.rstrip("\r\n")], delimiter=delimiter))
 
 
-def _locate_unterminated_quote(path: Path) -> int:
-    """Line where the quoted field that never closes starts (rare path: reads the file)."""
-    line = 1
-    inside = False
-    start = 1
-    with _open_text(path) as handle:
-        for text_line in handle:
-            for char in text_line:
-                if char == '"':
-                    if not inside:
-                        start = line
-                    inside = not inside
-            line += 1
-    return start
-
-
-def _normalised(header: list[str], file: str) -> tuple[list[str], list[LoadProblem]]:
-    names = [snake_case(name) for name in header]
-    problems = []
+def _normalise(staged: StagedFile, header: list[str]) -> list[str]:
+    """Contract spelling for each header cell; empty cells (a trailing delimiter) are kept as
+    `unnamed_<position>`; two cells meaning the same column are an error."""
+    names = [snake_case(cell) or f"unnamed_{index}" for index, cell in enumerate(header, 1)]
     seen: dict[str, str] = {}
     for original, name in zip(header, names, strict=True):
-        if not name:
-            problems.append(LoadProblem(file, "a header cell is empty", line=1))
-        elif name in seen:
-            problems.append(
-                LoadProblem(
-                    file,
+        if name in seen:
+            staged.problems.append(
+                staged.problem(
                     f"headers {seen[name]!r} and {original!r} both mean column {name!r}",
                     line=1,
+                    column=name,
                 )
             )
         seen[name] = original
-    return names, problems
+    return names
 
 
-def stage_csv(
-    connection: duckdb.DuckDBPyConnection, item: TableFile, temp_table: str
-) -> StagedFile:
-    file = str(item.path)
+def stage_csv(connection: duckdb.DuckDBPyConnection, item: TableFile, temp_table: str) -> StagedFile:
+    staged = StagedFile(item, temp_table)
     try:
-        header_and_delimiter = _read_header(item.path)
-    except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as error:
-        return StagedFile(temp_table, [], 0, [LoadProblem(file, f"unreadable: {error}")])
-    if header_and_delimiter is None:
-        return StagedFile(temp_table, [], 0, [])
-    header, delimiter = header_and_delimiter
-    names, problems = _normalised(header, file)
-    if problems:
-        return StagedFile(temp_table, names, 0, problems)
-    if _has_unbalanced_quotes(item.path):
-        line = _locate_unterminated_quote(item.path)
-        return StagedFile(
-            temp_table, names, 0, [LoadProblem(file, "a quoted field is never closed", line=line)]
-        )
-    columns = "{" + ", ".join(f"{_sql_string(n)}: 'VARCHAR'" for n in names) + "}"
+        header = _read_header(staged)
+        if header is None:
+            return staged
+        staged.columns = _normalise(staged, header)
+        if staged.problems:
+            return staged
+        assert staged.delimiter is not None
+        if has_unbalanced_quotes(item.path):
+            line = unclosed_quote_line(item.path, staged.delimiter)
+            staged.problems.append(
+                staged.problem(
+                    "a quoted field is never closed (it would swallow the rest of the file)",
+                    line=line,
+                )
+            )
+            return staged
+    except _READ_ERRORS as error:
+        staged.problems.append(staged.problem(f"unreadable: {error}"))
+        return staged
+
+    columns = "{" + ", ".join(f"{sql_string(n)}: 'VARCHAR'" for n in staged.columns) + "}"
     rejects = f"{temp_table}_rejects"
     try:
+        # parallel = false keeps row_number() in file order; preserve_insertion_order is on.
         connection.execute(
             f"""
             create temp table {temp_table} as
-            select *, row_number() over () + 1 as {LINE_COLUMN}
+            select *, row_number() over () as {RECORD_COLUMN}
             from read_csv(
-                {_sql_string(file)}, header = true, auto_detect = false, columns = {columns},
-                delim = {_sql_string(delimiter)}, quote = '"', escape = '"',
-                strict_mode = true, store_rejects = true, rejects_table = '{rejects}',
-                rejects_scan = '{rejects}_scan', parallel = false, encoding = 'utf-8'
+                {sql_string(staged.file)}, header = true, auto_detect = false,
+                columns = {columns}, delim = {sql_string(staged.delimiter)}, quote = '"',
+                escape = '"', strict_mode = true, store_rejects = true,
+                rejects_table = '{rejects}', rejects_scan = '{rejects}_scan',
+                parallel = false, encoding = 'utf-8'
             )
             """
         )
     except duckdb.Error as error:
-        first_line = str(error).splitlines()[0]
-        return StagedFile(temp_table, names, 0, [LoadProblem(file, f"unreadable: {first_line}")])
+        staged.problems.append(staged.problem(f"unreadable: {_first_error_line(error)}"))
+        return staged
+    _report_rejects(connection, staged, rejects)
+    (rows,) = connection.execute(f"select count(*) from {temp_table}").fetchone() or (0,)
+    staged.rows = int(rows)
+    return staged
+
+
+def _report_rejects(connection: duckdb.DuckDBPyConnection, staged: StagedFile, rejects: str) -> None:
     rejected = connection.execute(
-        f"select line, arg_min(column_name, column_idx), any_value(error_type), "
-        f"any_value(csv_line) from {rejects} group by line order by line"
+        f"""
+        select line, arg_min(column_name, column_idx), arg_min(error_type, column_idx),
+            arg_min(error_message, column_idx), arg_min(csv_line, column_idx),
+            count(*) over ()
+        from {rejects}
+        group by line
+        order by line
+        limit {MAX_PROBLEMS_PER_FILE}
+        """
     ).fetchall()
-    for line, column, error_type, text in rejected[:MAX_PROBLEMS_PER_FILE]:
-        problems.append(
-            LoadProblem(
-                file,
-                f"malformed row ({error_type.lower()}): {str(text)[:120]!r}",
-                line=int(line),
+    if not rejected:
+        return
+    assert staged.delimiter is not None
+    # DuckDB's `line` is 1 + the record number, counting blank lines as records.
+    records = {int(row[0]) - 1 for row in rejected}
+    lines = record_lines(staged.item.path, staged.delimiter, records, count_blank=True)
+    for line, column, error_type, message, text, _ in rejected:
+        staged.problems.append(
+            staged.problem(
+                f"malformed row, {str(error_type).lower()}: {message}",
+                line=lines.get(int(line) - 1, int(line)),
                 column=column,
+                value=str(text)[:200],
             )
         )
-    if len(rejected) > MAX_PROBLEMS_PER_FILE:
-        problems.append(
-            LoadProblem(file, f"and {len(rejected) - MAX_PROBLEMS_PER_FILE} more malformed rows")
+    total = int(rejected[0][5])
+    if total > MAX_PROBLEMS_PER_FILE:
+        staged.problems.append(
+            staged.problem(f"... and {total - MAX_PROBLEMS_PER_FILE} more malformed rows")
         )
-    (rows,) = connection.execute(f"select count(*) from {temp_table}").fetchone() or (0,)
-    return StagedFile(temp_table, names, int(rows), problems)
 
 
 def stage_parquet(
     connection: duckdb.DuckDBPyConnection, item: TableFile, temp_table: str
 ) -> StagedFile:
-    file = str(item.path)
+    staged = StagedFile(item, temp_table)
+    source = f"read_parquet({sql_string(staged.file)}, file_row_number = true)"
     try:
         described = connection.execute(
-            f"describe select * from read_parquet({_sql_string(file)})"
+            f"describe select * exclude (file_row_number) from {source}"
         ).fetchall()
+        originals = [str(row[0]) for row in described]
+        staged.columns = _normalise(staged, originals)
+        if staged.problems:
+            return staged
+        select = ", ".join(
+            f"cast({quoted(original)} as varchar) as {quoted(name)}"
+            for original, name in zip(originals, staged.columns, strict=True)
+        )
+        connection.execute(
+            f"create temp table {temp_table} as "
+            f"select {select}, file_row_number + 1 as {RECORD_COLUMN} from {source}"
+        )
     except duckdb.Error as error:
-        first_line = str(error).splitlines()[0]
-        return StagedFile(temp_table, [], 0, [LoadProblem(file, f"unreadable: {first_line}")])
-    originals = [row[0] for row in described]
-    names, problems = _normalised(originals, file)
-    if problems:
-        return StagedFile(temp_table, names, 0, problems)
-    select = ", ".join(
-        f'cast("{original}" as varchar) as "{name}"'
-        for original, name in zip(originals, names, strict=True)
-    )
-    connection.execute(
-        f"""
-        create temp table {temp_table} as
-        select {select}, row_number() over () as {LINE_COLUMN}
-        from read_parquet({_sql_string(file)})
-        """
-    )
+        staged.problems.append(staged.problem(f"unreadable: {_first_error_line(error)}"))
+        return staged
     (rows,) = connection.execute(f"select count(*) from {temp_table}").fetchone() or (0,)
-    return StagedFile(temp_table, names, int(rows), [])
+    staged.rows = int(rows)
+    return staged
