@@ -39,3 +39,21 @@
         else 'open_breached'
     end
 {%- endmacro %}
+
+
+{#- Continuous percentile of an expression within a group. -#}
+{% macro percentile(expression, fraction) -%}
+    {{ return(adapter.dispatch("percentile", "revenue_funnel")(expression, fraction)) }}
+{%- endmacro %}
+
+{% macro default__percentile(expression, fraction) -%}
+    percentile_cont({{ fraction }}) within group (order by {{ expression }})
+{%- endmacro %}
+
+{% macro duckdb__percentile(expression, fraction) -%}
+    quantile_cont({{ expression }}, {{ fraction }})
+{%- endmacro %}
+
+{% macro spark__percentile(expression, fraction) -%}
+    percentile({{ expression }}, {{ fraction }})
+{%- endmacro %}

@@ -4,11 +4,11 @@ with
 
 elapsed_cases as (
     select
-        case_name,
-        time_zone,
-        cast(started_at as {{ dbt.type_timestamp() }}) as started_at,
-        cast(ended_at as {{ dbt.type_timestamp() }}) as ended_at,
-        expected_minutes
+        elapsed_values.case_name,
+        elapsed_values.time_zone,
+        cast(elapsed_values.started_at as {{ dbt.type_timestamp() }}) as started_at,
+        cast(elapsed_values.ended_at as {{ dbt.type_timestamp() }}) as ended_at,
+        elapsed_values.expected_minutes
     from (
         values
         ('friday 16:00 to monday 10:30', 'America/New_York', '2026-01-09 21:00:00', '2026-01-12 15:30:00', 150),
@@ -18,23 +18,23 @@ elapsed_cases as (
         ('across the UK DST switch', 'Europe/London', '2026-03-27 16:00:00', '2026-03-30 09:00:00', 120),
         ('half-hour offset', 'Asia/Kolkata', '2026-02-02 03:30:00', '2026-02-02 07:00:00', 210),
         ('three weeks with a holiday', 'America/New_York', '2026-02-02 14:00:00', '2026-02-23 14:00:00', 6720)
-    ) as cases (case_name, time_zone, started_at, ended_at, expected_minutes)
+    ) as elapsed_values (case_name, time_zone, started_at, ended_at, expected_minutes)
 ),
 
 due_cases as (
     select
-        case_name,
-        time_zone,
-        cast(started_at as {{ dbt.type_timestamp() }}) as started_at,
-        target_minutes,
-        cast(expected_due_at as {{ dbt.type_timestamp() }}) as expected_due_at
+        due_values.case_name,
+        due_values.time_zone,
+        cast(due_values.started_at as {{ dbt.type_timestamp() }}) as started_at,
+        due_values.target_minutes,
+        cast(due_values.expected_due_at as {{ dbt.type_timestamp() }}) as expected_due_at
     from (
         values
         ('4 business hours from friday 16:00', 'America/New_York', '2026-01-09 21:00:00', 240, '2026-01-12 17:00:00'),
         ('4 business hours across the UK DST switch', 'Europe/London', '2026-03-27 16:00:00', 240, '2026-03-30 11:00:00'),
         ('1 business hour from a saturday', 'Asia/Kolkata', '2026-02-07 04:30:00', 60, '2026-02-09 04:30:00'),
         ('2 business days over christmas', 'America/New_York', '2026-12-24 20:00:00', 960, '2026-12-29 20:00:00')
-    ) as cases (case_name, time_zone, started_at, target_minutes, expected_due_at)
+    ) as due_values (case_name, time_zone, started_at, target_minutes, expected_due_at)
 ),
 
 clock_days as (
@@ -95,7 +95,7 @@ due as (
     inner join clock_days as due_day
         on
             due_targets.clock_id = due_day.clock_id
-            and due_day.cumulative_minutes_before < due_targets.due_minutes
+            and due_targets.due_minutes > due_day.cumulative_minutes_before
             and due_targets.due_minutes
             <= due_day.cumulative_minutes_before + due_day.business_minutes
 )

@@ -11,12 +11,26 @@ users as (
     from {{ ref('stg_salesforce__users') }}
 ),
 
+-- Owners who are not CRM users (queues) fall back to the unassigned UTC clock.
+clock_owners as (
+    select
+        team,
+        time_zone
+    from users
+
+    union
+
+    select
+        'unassigned' as team,
+        'UTC' as time_zone
+),
+
 clocks as (
     select
         {{ dbt.concat(["team", "'|'", "time_zone"]) }} as clock_id,
         team,
         time_zone
-    from users
+    from clock_owners
 ),
 
 days as (

@@ -1,7 +1,14 @@
 """`funnel generate`: realistic synthetic Salesforce and Marketo raw tables.
 
 Deterministic for (leads, seed, as_of, faults). Vectorised with numpy and Arrow; the only Python
-loops run over tables and lifecycle cycles, never over rows.
+loops run over tables and lifecycle cycles, never over rows. All event timestamps are <= as_of
+(an open deal's planned `close_date` may lie ahead); `_fivetran_synced` <= as_of.
+
+Modules: `vocabulary` (status, stage, channel and name values), `columns` (ids, timestamps, text
+in bulk), `people` (users, accounts, people), `engagement` (scoring triggers, threshold
+crossings), `lifecycle` (MQL -> SAL -> SQL -> conversion, recycling, cycles), `workhours` (reps'
+local working day), `opportunities` (deals and their history), `salesforce` and `marketo` (the
+tables), `deletions` (connector deletions), `faults` (`--faults`), `writer` (one transaction).
 """
 
 from __future__ import annotations

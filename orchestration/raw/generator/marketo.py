@@ -364,9 +364,9 @@ def lead_table(
     company = accounts.name.take(pa.array(account))
     conflict = rng.random(n)
     # Survivorship conflicts: MAS keeps an older company name or another country.
-    company = pc.if_else(pa.array(conflict < 0.1), concat_text(company, " (formerly)"), company)
+    company = pc.if_else(pa.array(conflict < 0.06), concat_text(company, " (formerly)"), company)
     country_index = people.country_index[p].copy()
-    other_country = conflict > 0.9
+    other_country = conflict > 0.95
     country = choice_text(vocab.COUNTRIES, country_index)
     country = pc.if_else(
         pa.array(other_country),

@@ -55,7 +55,7 @@ def load_folder(path: Path, database: Path) -> LoadReport:
     missing = [
         t.qualified_name for t in contract_tables() if t.required and t.qualified_name not in found
     ]
-    if missing and not problems:
+    if missing and path.is_dir():
         problems.append(
             LoadProblem(
                 str(path),
@@ -159,7 +159,7 @@ def _stage(
         for name in staged.columns
         if name not in contract_names
     ]
-    return f"select {', '.join(columns)} from temp.main.{temp_table} order by {RECORD_COLUMN}"
+    return f"select {', '.join(columns)} from temp.main.{temp_table}"
 
 
 def _unparsed_values(
@@ -174,6 +174,12 @@ def _unparsed_values(
     ]
     if not checks:
         return []
+    any_unparsed = " or ".join(f"({condition})" for _, _, condition in checks)
+    (bad,) = connection.execute(
+        f"select count(*) from temp.main.{staged.temp_table} where {any_unparsed}"
+    ).fetchone() or (0,)
+    if not bad:
+        return []
     unions = " union all ".join(
         f"select {RECORD_COLUMN} as record, {position} as position, "
         f"{sql_string(column.name)} as column_name, {quoted(column.name)} as value "
@@ -184,7 +190,7 @@ def _unparsed_values(
         f"""
         with bad_rows as (
             select * from temp.main.{staged.temp_table}
-            where {" or ".join(f"({condition})" for _, _, condition in checks)}
+            where {any_unparsed}
         )
         select record, column_name, value, count(*) over () as total
         from ({unions})
@@ -237,7 +243,7 @@ def _replace_all(
             target = f"{quoted(schemas[table.source])}.{quoted(table.name)}"
             select = selects.get(table.qualified_name)
             if select is None:
-                connection.execute(create_table_sql(table))
+                connection.execute(create_table_sql(table, schemas[table.source]))
             else:
                 connection.execute(f"create or replace table {target} as {select}")
             (rows,) = connection.execute(f"select count(*) from {target}").fetchone() or (0,)

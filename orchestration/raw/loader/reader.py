@@ -103,7 +103,9 @@ def _normalise(staged: StagedFile, header: list[str]) -> list[str]:
     return names
 
 
-def stage_csv(connection: duckdb.DuckDBPyConnection, item: TableFile, temp_table: str) -> StagedFile:
+def stage_csv(
+    connection: duckdb.DuckDBPyConnection, item: TableFile, temp_table: str
+) -> StagedFile:
     staged = StagedFile(item, temp_table)
     try:
         header = _read_header(staged)
@@ -152,7 +154,9 @@ def stage_csv(connection: duckdb.DuckDBPyConnection, item: TableFile, temp_table
     return staged
 
 
-def _report_rejects(connection: duckdb.DuckDBPyConnection, staged: StagedFile, rejects: str) -> None:
+def _report_rejects(
+    connection: duckdb.DuckDBPyConnection, staged: StagedFile, rejects: str
+) -> None:
     rejected = connection.execute(
         f"""
         select line, arg_min(column_name, column_idx), arg_min(error_type, column_idx),
