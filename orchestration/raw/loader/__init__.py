@@ -12,6 +12,8 @@ failed load therefore leaves the warehouse exactly as it was (and doesn't create
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -74,7 +76,11 @@ def load_folder(path: Path, database: Path) -> LoadReport:
             if item is None:
                 report.info.append(f"{table.qualified_name}: no file; loaded as an empty table")
                 continue
-            select = _stage(connection, table, item, f"load_{index}", report, problems)
+            try:
+                select = _stage(connection, table, item, f"load_{index}", report, problems)
+            except duckdb.Error as error:  # e.g. out of memory or disk while reading
+                problems.append(LoadProblem(str(item.path), f"could not be read: {_reason(error)}"))
+                continue
             if select is not None:
                 selects[table.qualified_name] = select
         if problems:
@@ -88,7 +94,9 @@ def _staging_connection(database: Path) -> duckdb.DuckDBPyConnection:
     config = duckdb_config()
     # Row order must follow the file so record numbers point at the right lines.
     config["preserve_insertion_order"] = "true"
-    config["temp_directory"] = str(database.parent / f".{database.name}.load.tmp")
+    # Spill space for big files: beside the warehouse (same disk), unless that doesn't exist yet.
+    spill_parent = database.parent if database.parent.is_dir() else Path(tempfile.gettempdir())
+    config["temp_directory"] = str(spill_parent / f".{database.name}.load.{os.getpid()}.tmp")
     connection = duckdb.connect(":memory:", config=config)
     connection.execute("set TimeZone = 'UTC'")  # timestamps without an offset are UTC
     return connection
@@ -229,9 +237,8 @@ def _replace_all(
     try:
         connection.execute(f"attach {sql_string(str(database))} as {WAREHOUSE_ALIAS}")
     except duckdb.Error as error:
-        reason = str(error).strip().splitlines()[0]
         raise LoadError(
-            [LoadProblem(str(database), f"cannot open the warehouse for writing: {reason}")]
+            [LoadProblem(str(database), f"cannot open the warehouse for writing: {_reason(error)}")]
         ) from None
     connection.execute(f"use {WAREHOUSE_ALIAS}")
     schemas = raw_schemas()
@@ -249,9 +256,18 @@ def _replace_all(
             (rows,) = connection.execute(f"select count(*) from {target}").fetchone() or (0,)
             report.rows_per_table[table.qualified_name] = int(rows)
         connection.execute("commit")
+    except duckdb.Error as error:  # e.g. the disk filled up: nothing was committed
+        connection.execute("rollback")
+        raise LoadError(
+            [LoadProblem(str(database), f"writing the raw tables failed: {_reason(error)}")]
+        ) from None
     except BaseException:
         connection.execute("rollback")
         raise
     finally:
         connection.execute("use memory")
         connection.execute(f"detach {WAREHOUSE_ALIAS}")
+
+
+def _reason(error: duckdb.Error) -> str:
+    return str(error).strip().splitlines()[0]
