@@ -286,3 +286,50 @@ def test_mas_only_people_and_merged_duplicates(scenario: tuple[Path, PipelineOut
     assert cycles[("4", 1)]["current_stage"] == "lead"
     eve = cycles[("5", 1)]
     assert eve["lead_at"] == t("2026-01-15 00:00:00"), "the merged-away duplicate came first"
+
+
+def _sla(database: Path) -> dict[tuple[str, str, int], dict[str, object]]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        cursor = connection.execute(
+            "select crm_lead_id, policy_key, cycle_number, started_at, due_at, satisfied_at, "
+            "satisfied_by, status, business_minutes_elapsed "
+            "from marts.fct_sla_instances where person_key is not null"
+        )
+        names = [d[0] for d in cursor.description]
+        return {
+            (row[0], row[1], row[2]): dict(zip(names, row, strict=True))
+            for row in cursor.fetchall()
+        }
+
+
+def test_follow_up_clock_starts_at_the_next_business_minute(
+    scenario: tuple[Path, PipelineOutcome],
+) -> None:
+    # Alice became an MQL on Saturday 09:00 New York time and was accepted on Sunday: the
+    # 4-business-hour clock had not started, so the SLA is met with 0 business minutes.
+    alice = _sla(scenario[0])[("00QA", "mql_follow_up", 1)]
+    assert alice["due_at"] == t("2026-01-12 18:00:00"), "Monday 13:00 in New York"
+    assert (alice["status"], alice["satisfied_by"]) == ("met", "sal")
+    assert alice["business_minutes_elapsed"] == 0
+
+
+def test_a_leaked_mql_is_open_breached_with_exact_business_minutes(
+    scenario: tuple[Path, PipelineOutcome],
+) -> None:
+    sla = _sla(scenario[0])
+    follow_up = sla[("00QB", "mql_follow_up", 1)]
+    assert follow_up["status"] == "open_breached"
+    assert follow_up["due_at"] == t("2026-02-02 18:00:00")
+    # Mon 2 Feb 09:00 EST to as-of (Sun 31 May): 85 weekdays less Presidents' and Memorial Day.
+    assert follow_up["business_minutes_elapsed"] == 83 * 480
+    acceptance = sla[("00QB", "mql_acceptance", 1)]
+    assert (acceptance["status"], acceptance["satisfied_by"]) == ("breached", "recycled")
+    assert acceptance["due_at"] == t("2026-02-03 22:00:00"), "two business days: Tue 17:00 EST"
+    assert acceptance["business_minutes_elapsed"] == 13 * 480
+
+
+def test_stalled_sql_runs_on_a_calendar_clock(scenario: tuple[Path, PipelineOutcome]) -> None:
+    stalled = _sla(scenario[0])[("00QC", "stalled_recycle", 1)]
+    assert stalled["due_at"] == t("2026-04-02 08:00:00")
+    assert stalled["status"] == "open_breached"
+    assert stalled["business_minutes_elapsed"] == 89 * 1440 + 16 * 60

@@ -138,6 +138,18 @@ def test_every_generated_person_lands_once_in_dim_person(
     assert distinct_leads == leads
 
 
+def test_business_clocks_cover_every_rep_time_zone(built: tuple[Path, PipelineOutcome]) -> None:
+    """The hand-computed business-time checks run for each zone that has a clock."""
+    database, _ = built
+    zones = {
+        zone
+        for (zone,) in _query(
+            database, "select distinct time_zone from intermediate.int_sla_clock_days"
+        )
+    }
+    assert {"America/New_York", "Europe/London", "Asia/Kolkata"} <= zones
+
+
 def test_staging_drops_deletions_and_keeps_one_row_per_id(
     built: tuple[Path, PipelineOutcome],
 ) -> None:
