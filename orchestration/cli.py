@@ -57,6 +57,8 @@ def _load(args: argparse.Namespace) -> int:
             f"funnel load: nothing was loaded; {database} is unchanged.\n{error}", file=sys.stderr
         )
         return 1
+    for note in report.info:
+        print(f"note: {note}", file=sys.stderr)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for name, rows in report.rows_per_table.items():

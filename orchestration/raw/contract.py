@@ -114,6 +114,7 @@ def contract_table(source: str, name: str) -> ContractTable:
     raise KeyError(f"{source}.{name} is not a contract table")
 
 
+@cache
 def raw_schemas() -> dict[str, str]:
     """Source name -> raw schema name (the var default; the CLI writes there)."""
     schemas = {}
