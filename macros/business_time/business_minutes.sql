@@ -57,3 +57,10 @@
 {% macro spark__percentile(expression, fraction) -%}
     percentile({{ expression }}, {{ fraction }})
 {%- endmacro %}
+
+
+{#- Join condition: `day` is the clock-spine row of the local date of `instant` on `clock_id`. -#}
+{% macro on_clock_day(day, clock_id, instant, time_zone) -%}
+    {{ clock_id }} = {{ day }}.clock_id
+    and cast({{ utc_to_local(instant, time_zone) }} as date) = {{ day }}.local_date
+{%- endmacro %}

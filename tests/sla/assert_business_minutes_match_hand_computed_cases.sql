@@ -61,15 +61,9 @@ elapsed as (
     inner join clocks
         on elapsed_cases.time_zone = clocks.time_zone
     inner join clock_days as start_day
-        on
-            clocks.clock_id = start_day.clock_id
-            and cast({{ utc_to_local('elapsed_cases.started_at', 'elapsed_cases.time_zone') }} as date)
-            = start_day.local_date
+        on {{ on_clock_day('start_day', 'clocks.clock_id', 'elapsed_cases.started_at', 'elapsed_cases.time_zone') }}
     inner join clock_days as end_day
-        on
-            clocks.clock_id = end_day.clock_id
-            and cast({{ utc_to_local('elapsed_cases.ended_at', 'elapsed_cases.time_zone') }} as date)
-            = end_day.local_date
+        on {{ on_clock_day('end_day', 'clocks.clock_id', 'elapsed_cases.ended_at', 'elapsed_cases.time_zone') }}
 ),
 
 due_targets as (
@@ -82,10 +76,7 @@ due_targets as (
     inner join clocks
         on due_cases.time_zone = clocks.time_zone
     inner join clock_days as start_day
-        on
-            clocks.clock_id = start_day.clock_id
-            and cast({{ utc_to_local('due_cases.started_at', 'due_cases.time_zone') }} as date)
-            = start_day.local_date
+        on {{ on_clock_day('start_day', 'clocks.clock_id', 'due_cases.started_at', 'due_cases.time_zone') }}
 ),
 
 due as (

@@ -56,15 +56,11 @@ on_the_clock as (
         {{ business_minutes_at('timed.clock_stopped_at', 'stop_day') }} as stopped_business_minutes
     from timed
     inner join clock_days as start_day
-        on
-            timed.clock_id = start_day.clock_id
-            and cast({{ utc_to_local('timed.started_at', 'timed.time_zone') }} as date)
-            = start_day.local_date
+        on {{ on_clock_day('start_day', 'timed.clock_id', 'timed.started_at', 'timed.time_zone') }}
     inner join clock_days as stop_day
-        on
-            timed.clock_id = stop_day.clock_id
-            and cast({{ utc_to_local('timed.clock_stopped_at', 'timed.time_zone') }} as date)
-            = stop_day.local_date
+        on {{ on_clock_day(
+            'stop_day', 'timed.clock_id', 'timed.clock_stopped_at', 'timed.time_zone'
+        ) }}
 ),
 
 business_due as (
