@@ -41,11 +41,7 @@ lead_anchors as (
     select
         lead_id,
         email,
-        'crm_lead:' || first_value(lead_id) over (
-            partition by coalesce(email, lead_id)
-            order by created_at, lead_id
-            rows between unbounded preceding and unbounded following
-        ) as anchor
+        'crm_lead:' || {{ earliest_with_same_email('lead_id', 'email', 'created_at') }} as anchor
     from crm_leads
 ),
 
@@ -76,11 +72,9 @@ contact_anchors as (
         coalesce(
             converted_contact_anchors.anchor,
             lead_anchor_by_email.anchor,
-            'crm_contact:' || first_value(crm_contacts.contact_id) over (
-                partition by coalesce(crm_contacts.email, crm_contacts.contact_id)
-                order by crm_contacts.created_at, crm_contacts.contact_id
-                rows between unbounded preceding and unbounded following
-            )
+            'crm_contact:' || {{ earliest_with_same_email(
+                'crm_contacts.contact_id', 'crm_contacts.email', 'crm_contacts.created_at'
+            ) }}
         ) as anchor,
         case
             when converted_contact_anchors.anchor is not null then 'converted_lead'
@@ -138,11 +132,7 @@ survivor_anchors as (
         match_rule,
         coalesce(
             crm_anchor,
-            'mas_lead:' || cast(first_value(lead_id) over (
-                partition by coalesce(email, cast(lead_id as {{ dbt.type_string() }}))
-                order by created_at, lead_id
-                rows between unbounded preceding and unbounded following
-            ) as {{ dbt.type_string() }})
+            'mas_lead:' || {{ earliest_with_same_email('lead_id', 'email', 'created_at') }}
         ) as anchor
     from survivors
 ),
