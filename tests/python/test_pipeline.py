@@ -83,6 +83,12 @@ PUBLISHED_MARTS = {
     "fct_funnel_transitions",
     "fct_lead_cycles",
     "mart_handoff_context",
+    "fct_sla_instances",
+    "mart_sla_compliance",
+    "mart_lead_leakage",
+    "mart_attribution",
+    "mart_funnel_conversion",
+    "mart_lead_score_calibration",
 }
 LEAD_CYCLE_COLUMNS = [
     "person_key",
