@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -223,6 +224,41 @@ def test_dbt_unit_tests_pass_on_the_generated_warehouse(
     assert result.returncode == 0, result.stdout[-3000:]
     passed = re.search(r"PASS=(\d+)", result.stdout)
     assert passed and int(passed.group(1)) >= 5, result.stdout[-2000:]
+
+
+def test_every_column_bi_reads_is_described(
+    built: tuple[Path, PipelineOutcome], tmp_path: Path
+) -> None:
+    database, _ = built
+    target = tmp_path / "docs"
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "docs",
+            "generate",
+            "--target-path",
+            str(target),
+        ],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "FUNNEL_WAREHOUSE_DIR": str(database.parent)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    manifest = json.loads((target / "manifest.json").read_text())
+    catalog = json.loads((target / "catalog.json").read_text())
+    undocumented = []
+    for unique_id, node in manifest["nodes"].items():
+        if node["resource_type"] != "model" or node["schema"] != "marts":
+            continue
+        if not node.get("description"):
+            undocumented.append(node["name"])
+        for column in catalog["nodes"][unique_id]["columns"]:
+            if not node["columns"].get(column.lower(), {}).get("description"):
+                undocumented.append(f"{node['name']}.{column}")
+    assert undocumented == []
 
 
 def test_run_without_required_raw_tables_fails_naming_them(
