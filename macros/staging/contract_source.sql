@@ -1,68 +1,109 @@
 {#- The raw table of the contract, as a select with exactly the contract's columns, each in its
-    contract type. Real connector syncs differ from the contract: optional tables may be absent
-    (an empty relation stands in), columns an instance doesn't sync are typed nulls (with a
-    warning naming them), extra columns are ignored, and string-typed columns are parsed. -#}
+    contract type (the sources yml is the contract: `columns[].data_type`, `meta.key_columns`).
+    Real connector syncs differ from the contract:
+    - an absent table (optional tables often are) -> an empty relation with the contract columns;
+    - an absent non-key column -> a typed null, and a warning naming table and columns;
+    - an absent key column (`meta.key_columns`) -> a compile error naming table and column;
+    - extra columns -> ignored;
+    - a column landed in another type (text from CSV exports) -> parsed; a column already in its
+      contract type passes through untouched, so typed connector tables cost nothing.
+    `source()` is always called, so lineage and `dbt build --select source:...+` keep working. -#}
 {% macro contract_source(source_name, table_name) -%}
     {%- set relation = source(source_name, table_name) -%}
-    {%- if not execute or "__dbt__cte__" in (relation | string) -%}
-        {#- parsing, or a unit test whose fixture rows already carry the contract columns -#}
+    {%- if not execute -%}
         select * from {{ relation }}
+    {%- elif revenue_funnel.is_unit_test_fixture(relation) -%}
+        {{ revenue_funnel.contract_select_from_fixture(source_name, table_name, relation) }}
     {%- else -%}
-        {%- set node = revenue_funnel.contract_node(source_name, table_name) -%}
-        {%- set contract_columns = node.columns.values() | list -%}
-        {%- set existing = adapter.get_relation(
-            database=relation.database,
-            schema=relation.schema,
-            identifier=relation.identifier,
-        ) -%}
-        {%- if existing is none -%}
-            {{ revenue_funnel.empty_contract_relation(contract_columns) }}
-        {%- else -%}
-            {%- set actual = {} -%}
-            {%- for column in adapter.get_columns_in_relation(existing) -%}
-                {%- do actual.update({column.name | lower: column}) -%}
-            {%- endfor -%}
-            {%- set missing = [] -%}
-            {%- for column in contract_columns -%}
-                {%- if column.name not in actual -%}
-                    {%- do missing.append(column.name) -%}
-                {%- endif -%}
-            {%- endfor -%}
-            {%- set key_columns = node.config.meta.get('key_columns', ['id']) -%}
-            {%- for key in key_columns if key in missing -%}
-                {{ exceptions.raise_compiler_error(
-                    "Raw table " ~ relation ~ " (" ~ source_name ~ "." ~ table_name ~ ") has no key column '"
-                    ~ key ~ "': rows can't be identified without it. Check the connector sync or "
-                    ~ "the " ~ source_name ~ "_" ~ table_name ~ "_identifier var."
-                ) }}
-            {%- endfor -%}
-            {%- if missing -%}
-                {%- do exceptions.warn(
-                    "Raw table " ~ source_name ~ "." ~ table_name ~ " lacks contract column(s) "
-                    ~ missing | join(", ") ~ ": they are null in staging."
-                ) -%}
-            {%- endif %}
-            select
-            {%- for column in contract_columns %}
-                {% if column.name in missing -%}
-                    cast(null as {{ revenue_funnel.contract_type(column.data_type) }})
-                {%- else -%}
-                    {{ revenue_funnel.cast_to_contract(
-                        adapter.quote(actual[column.name].name),
-                        actual[column.name],
-                        column.data_type,
-                    ) }}
-                {%- endif %} as {{ column.name }}{{ "," if not loop.last }}
-            {%- endfor %}
-            from {{ relation }}
-        {%- endif -%}
+        {{ revenue_funnel.contract_select_from_warehouse(source_name, table_name, relation) }}
     {%- endif -%}
 {%- endmacro %}
 
 
+{% macro contract_select_from_warehouse(source_name, table_name, relation) -%}
+    {%- set node = revenue_funnel.contract_node(source_name, table_name) -%}
+    {%- set contract_columns = node.columns.values() | list -%}
+    {%- set existing = adapter.get_relation(
+        database=relation.database,
+        schema=relation.schema,
+        identifier=relation.identifier,
+    ) -%}
+    {%- if existing is none -%}
+        {%- set message = "Raw table " ~ source_name ~ "." ~ table_name ~ " (" ~ relation
+            ~ ") is absent: staging treats it as empty." -%}
+        {%- if node.config.meta.get("contract") == "required" -%}
+            {%- do exceptions.warn(message ~ " It is a required table of the contract.") -%}
+        {%- else -%}
+            {%- do log(message, info=true) -%}
+        {%- endif -%}
+        {{ revenue_funnel.empty_contract_relation(contract_columns) }}
+    {%- else -%}
+        {%- set landed = {} -%}
+        {%- for column in adapter.get_columns_in_relation(existing) -%}
+            {%- do landed.update({column.name | lower: column}) -%}
+        {%- endfor -%}
+        {%- set missing = [] -%}
+        {%- for column in contract_columns if column.name not in landed -%}
+            {%- do missing.append(column.name) -%}
+        {%- endfor -%}
+        {%- for key in node.config.meta.get("key_columns", ["id"]) if key in missing -%}
+            {{ exceptions.raise_compiler_error(
+                "Raw table " ~ source_name ~ "." ~ table_name ~ " (" ~ relation ~ ") has no key "
+                ~ "column '" ~ key ~ "': its rows can't be identified without it. Check the "
+                ~ "connector sync, or the " ~ source_name ~ "_" ~ table_name ~ "_identifier var."
+            ) }}
+        {%- endfor -%}
+        {%- if missing -%}
+            {%- do exceptions.warn(
+                "Raw table " ~ source_name ~ "." ~ table_name ~ " lacks contract column(s) "
+                ~ missing | join(", ") ~ ": they are null in staging."
+            ) -%}
+        {%- endif %}
+    select
+        {%- for column in contract_columns %}
+        {% if column.name in missing -%}
+            cast(null as {{ revenue_funnel.contract_type(column.data_type) }})
+        {%- else -%}
+            {{ revenue_funnel.cast_to_contract(
+                adapter.quote(landed[column.name].name),
+                landed[column.name],
+                column.data_type,
+            ) }}
+        {%- endif %} as {{ column.name }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ relation }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Under unit tests `source()` is the fixture CTE and `graph` is empty. Contract fixtures are
+    text (see get_fixture_sql), so they go through the same parsing as a CSV-landed table: a unit
+    test can give timestamps in any contract spelling. -#}
+{% macro contract_select_from_fixture(source_name, table_name, relation) -%}
+    {%- set text_column = api.Column.create("fixture_value", dbt.type_string()) %}
+    {%- set columns = revenue_funnel.published_contract_columns(source_name, table_name) %}
+    select
+        {%- for column in columns %}
+        {{ revenue_funnel.cast_to_contract(
+            "cast(" ~ adapter.quote(column.name) ~ " as " ~ dbt.type_string() ~ ")",
+            text_column,
+            column.data_type,
+        ) }} as {{ column.name }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ relation }}
+{%- endmacro %}
+
+
+{% macro is_unit_test_fixture(relation) -%}
+    {{ return("__dbt__cte__" in (relation | string)) }}
+{%- endmacro %}
+
+
+{#- The contract of one raw table: its source node (columns with data_type, meta). -#}
 {% macro contract_node(source_name, table_name) -%}
     {%- for node in graph.sources.values() -%}
-        {%- if node.source_name == source_name and node.name == table_name -%}
+        {%- if node.source_name == source_name and node.name == table_name
+            and node.package_name == project_name -%}
             {{ return(node) }}
         {%- endif -%}
     {%- endfor -%}
@@ -70,11 +111,11 @@
 {%- endmacro %}
 
 
-{% macro empty_contract_relation(contract_columns) -%}
+{% macro empty_contract_relation(contract_columns) %}
     select
-    {%- for column in contract_columns %}
+        {%- for column in contract_columns %}
         cast(null as {{ revenue_funnel.contract_type(column.data_type) }}) as {{ column.name }}
         {{- "," if not loop.last }}
-    {%- endfor %}
+        {%- endfor %}
     where 1 = 0
 {%- endmacro %}

@@ -4,7 +4,7 @@
         "varchar": dbt.type_string(),
         "integer": dbt.type_int(),
         "bigint": dbt.type_bigint(),
-        "double": dbt.type_float(),
+        "double": revenue_funnel.type_double(),
         "boolean": dbt.type_boolean(),
         "timestamp": dbt.type_timestamp(),
         "date": "date",
@@ -16,64 +16,138 @@
 {%- endmacro %}
 
 
-{#- Cast a landed column to its contract type. A column already of the right type passes
-    through untouched, so typed connector tables cost nothing; strings are parsed leniently
-    (a value that doesn't parse becomes null; the governance gates count those). -#}
-{% macro cast_to_contract(expression, column, data_type) -%}
+{#- A 64-bit float. Not dbt.type_float(): that is `float`, a 32-bit REAL on DuckDB and Spark,
+    which would round amounts and revenues. -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch("type_double", "revenue_funnel")()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    {{ return("double precision") }}
+{%- endmacro %}
+
+{% macro duckdb__type_double() -%}
+    {{ return("double") }}
+{%- endmacro %}
+
+{% macro spark__type_double() -%}
+    {{ return("double") }}
+{%- endmacro %}
+
+
+{#- True when a landed column already has the contract type (no cast needed). -#}
+{% macro landed_type_matches(column, data_type) -%}
     {%- set landed = column.dtype | lower -%}
-    {%- if data_type == "timestamp" -%}
-        {%- if landed.startswith("timestamp with time zone") or landed == "timestamptz" -%}
+    {%- set spellings = {
+        "integer": ["integer", "int", "int4", "int32"],
+        "bigint": ["bigint", "int8", "int64", "long"],
+        "double": ["double", "double precision", "float8", "float64"],
+        "boolean": ["boolean", "bool"],
+        "timestamp": ["timestamp", "timestamp without time zone", "datetime", "timestamp_ntz"],
+        "date": ["date"],
+    } -%}
+    {%- if data_type == "varchar" -%}
+        {{ return(column.is_string()) }}
+    {%- endif -%}
+    {{ return(landed.split("(")[0] | trim in spellings.get(data_type, [])) }}
+{%- endmacro %}
+
+
+{% macro is_timestamptz(column) -%}
+    {%- set landed = column.dtype | lower -%}
+    {{ return(landed.startswith("timestamp with time zone") or landed in ("timestamptz", "timestamp_tz")) }}
+{%- endmacro %}
+
+
+{#- Cast a landed column to its contract type. Strings are parsed leniently: a value that
+    doesn't parse becomes null (the loader's problem report counts those). -#}
+{% macro cast_to_contract(expression, column, data_type) -%}
+    {%- if revenue_funnel.landed_type_matches(column, data_type) -%}
+        {{ expression }}
+    {%- elif data_type == "timestamp" -%}
+        {%- if revenue_funnel.is_timestamptz(column) -%}
             {{ revenue_funnel.utc_timestamp_from_timestamptz(expression) }}
-        {%- elif landed.startswith("timestamp") or landed == "datetime" -%}
-            {{ expression }}
-        {%- else -%}
+        {%- elif column.is_string() -%}
             {{ revenue_funnel.parse_utc_timestamp(expression) }}
+        {%- else -%}
+            cast({{ expression }} as {{ dbt.type_timestamp() }})
         {%- endif -%}
     {%- elif data_type == "date" -%}
-        {%- if landed == "date" -%}
-            {{ expression }}
-        {%- elif landed.startswith("timestamp") -%}
-            cast({{ expression }} as date)
-        {%- else -%}
+        {%- if revenue_funnel.is_timestamptz(column) -%}
+            cast({{ revenue_funnel.utc_timestamp_from_timestamptz(expression) }} as date)
+        {%- elif column.is_string() -%}
             cast({{ revenue_funnel.parse_utc_timestamp(expression) }} as date)
+        {%- else -%}
+            cast({{ expression }} as date)
         {%- endif -%}
     {%- elif data_type == "boolean" -%}
-        {%- if landed in ("boolean", "bool") -%}
-            {{ expression }}
-        {%- else -%}
-            {{ revenue_funnel.parse_boolean(expression) }}
-        {%- endif -%}
+        {{ revenue_funnel.parse_boolean(expression) }}
     {%- elif data_type == "varchar" -%}
-        {%- if column.is_string() -%}
-            {{ expression }}
-        {%- else -%}
-            cast({{ expression }} as {{ dbt.type_string() }})
-        {%- endif -%}
+        cast({{ expression }} as {{ dbt.type_string() }})
+    {%- elif column.is_number() -%}
+        cast({{ expression }} as {{ revenue_funnel.contract_type(data_type) }})
     {%- else -%}
-        {%- set target_type = revenue_funnel.contract_type(data_type) -%}
-        {%- if landed == target_type | lower -%}
-            {{ expression }}
-        {%- elif column.is_number() -%}
-            cast({{ expression }} as {{ target_type }})
-        {%- else -%}
-            {{ dbt.safe_cast("nullif(trim(" ~ expression ~ "), '')", target_type) }}
-        {%- endif -%}
+        {{ revenue_funnel.parse_number(expression, data_type) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Text -> number; `' 250 '` and `'250.0'` both give 250 for integer types. -#}
+{% macro parse_number(expression, data_type) -%}
+    {%- set target_type = revenue_funnel.contract_type(data_type) -%}
+    {%- set text = "nullif(trim(" ~ expression ~ "), '')" -%}
+    {%- if data_type in ("integer", "bigint") -%}
+        coalesce(
+            {{ dbt.safe_cast(text, target_type) }},
+            cast({{ dbt.safe_cast(text, revenue_funnel.type_double()) }} as {{ target_type }})
+        )
+    {%- else -%}
+        {{ dbt.safe_cast(text, target_type) }}
     {%- endif -%}
 {%- endmacro %}
 
 
 {#- Any of the contract's timestamp spellings -> a UTC timestamp without time zone:
-    `2020-05-13 23:43:24.000`, `2020-05-13 23:43:24 UTC`, ISO 8601 with `T`, `Z` or an offset. -#}
+    `2020-05-13 23:43:24.000`, `2020-05-13 23:43:24 UTC`, ISO 8601 with `T`, `Z` or an offset.
+    A value without a zone is UTC (the contract's rule), whatever the session time zone is. -#}
 {% macro parse_utc_timestamp(expression) -%}
     {{ return(adapter.dispatch("parse_utc_timestamp", "revenue_funnel")(expression)) }}
 {%- endmacro %}
 
 {% macro default__parse_utc_timestamp(expression) -%}
-    cast({{ dbt.safe_cast("replace(trim(" ~ expression ~ "), ' UTC', '+00:00')", "timestamp") }} as timestamp)
+    {%- set text = "replace(nullif(trim(" ~ expression ~ "), ''), ' UTC', 'Z')" -%}
+    case
+        when {{ revenue_funnel.has_zone_suffix(text) }}
+            then cast(cast({{ text }} as timestamp with time zone) at time zone 'UTC' as timestamp)
+        else cast({{ text }} as timestamp)
+    end
 {%- endmacro %}
 
 {% macro duckdb__parse_utc_timestamp(expression) -%}
-    timezone('UTC', try_cast(nullif(trim({{ expression }}), '') as timestamptz))
+    {%- set text = "nullif(trim(" ~ expression ~ "), '')" -%}
+    case
+        when {{ revenue_funnel.has_zone_suffix(text) }}
+            then timezone('UTC', try_cast({{ text }} as timestamptz))
+        else try_cast({{ text }} as timestamp)
+    end
+{%- endmacro %}
+
+
+{#- True when a timestamp text ends in a zone: `Z`, `UTC`, `+02:00`, `-0400`, `+02`. -#}
+{% macro has_zone_suffix(text) -%}
+    {{ return(adapter.dispatch("has_zone_suffix", "revenue_funnel")(text)) }}
+{%- endmacro %}
+
+{% macro default__has_zone_suffix(text) -%}
+    {{ text }} ~ '\d:\d\d(:\d\d([.,]\d*)?)?\s*([zZ]|UTC|[+-]\d\d(:?\d\d)?)$'
+{%- endmacro %}
+
+{% macro duckdb__has_zone_suffix(text) -%}
+    regexp_matches({{ text }}, '\d:\d\d(:\d\d([.,]\d*)?)?\s*([zZ]|UTC|[+-]\d\d(:?\d\d)?)$')
+{%- endmacro %}
+
+{% macro spark__has_zone_suffix(text) -%}
+    {{ text }} rlike '\\d:\\d\\d(:\\d\\d([.,]\\d*)?)?\\s*([zZ]|UTC|[+-]\\d\\d(:?\\d\\d)?)$'
 {%- endmacro %}
 
 
@@ -90,11 +164,11 @@
 {%- endmacro %}
 
 
+{#- true/false, t/f, 1/0, yes/no, y/n in any case -> boolean; anything else -> null. -#}
 {% macro parse_boolean(expression) -%}
+    {%- set text = "lower(trim(cast(" ~ expression ~ " as " ~ dbt.type_string() ~ ")))" -%}
     case
-        when lower(trim(cast({{ expression }} as {{ dbt.type_string() }})))
-            in ('true', 't', '1', 'yes', 'y') then true
-        when lower(trim(cast({{ expression }} as {{ dbt.type_string() }})))
-            in ('false', 'f', '0', 'no', 'n') then false
+        when {{ text }} in ('true', 't', '1', 'yes', 'y') then true
+        when {{ text }} in ('false', 'f', '0', 'no', 'n') then false
     end
 {%- endmacro %}

@@ -1,20 +1,27 @@
-{#- The latest version of each row by `_fivetran_synced` (portable: no `qualify`). -#}
-{% macro latest_rows(relation, key_columns, order_by="_fivetran_synced desc nulls last") -%}
+{#- The latest version of each row by `_fivetran_synced`: connectors re-land a row when it
+    changes, and history-mode or re-synced tables can carry an id more than once. Portable
+    (`row_number()` in a subquery, no `qualify`). Ties are broken by `tie_breaker` so a rebuild
+    picks the same row. -#}
+{% macro deduplicate_latest(relation, key_columns, order_by="_fivetran_synced desc", tie_breaker=none) -%}
+    {%- set keys = [key_columns] if key_columns is string else key_columns -%}
     select ranked.*
     from (
         select
             {{ relation }}.*,
             row_number() over (
-                partition by {{ key_columns | join(", ") }}
-                order by {{ order_by }}
-            ) as row_rank_in_key
+                partition by {{ keys | join(", ") }}
+                order by
+                    {{ order_by }} nulls last
+                    {%- if tie_breaker %}, {{ tie_breaker }}{% endif %}
+            ) as row_number_in_key
         from {{ relation }}
     ) as ranked
-    where ranked.row_rank_in_key = 1
+    where ranked.row_number_in_key = 1
 {%- endmacro %}
 
 
-{#- True for rows the connector or the source system marked deleted. -#}
+{#- True for rows deleted at the source (`is_deleted`, Salesforce's soft delete) or seen
+    deleted by the connector (`_fivetran_deleted`). Use as `where not (...)`. -#}
 {% macro is_deleted_row(has_is_deleted=true) -%}
     coalesce(_fivetran_deleted, false)
     {%- if has_is_deleted %} or coalesce(is_deleted, false){% endif %}

@@ -368,6 +368,8 @@ TIMESTAMP_SPELLINGS = {
     "2020-05-13 23:43:24 UTC": datetime(2020, 5, 13, 23, 43, 24),
     "2020-05-13T23:43:24Z": datetime(2020, 5, 13, 23, 43, 24),
     "2020-05-13T23:43:24.000+0000": datetime(2020, 5, 13, 23, 43, 24),
+    "2020-05-13 23:43:24.000 +0000": datetime(2020, 5, 13, 23, 43, 24),
+    " 2020-05-13 23:43:24.000 UTC ": datetime(2020, 5, 13, 23, 43, 24),
     "2020-05-13T23:43:24+02:00": datetime(2020, 5, 13, 21, 43, 24),
     "2020-05-13T20:43:24-05:00": datetime(2020, 5, 14, 1, 43, 24),
     "2020-05-13": datetime(2020, 5, 13),
@@ -487,6 +489,40 @@ def test_many_bad_values_are_capped_per_file(export: Path, database: Path) -> No
         load_folder(export, database)
     assert len(raised.value.problems) == 21
     assert "and 10 more" in str(raised.value.problems[-1])
+
+
+def test_two_files_for_one_table_is_an_error_naming_both(export: Path, database: Path) -> None:
+    (export / "Salesforce").mkdir()  # a second spelling of the folder, on a case-sensitive disk
+    (export / "Salesforce" / "task.csv.gz").write_bytes(
+        gzip.compress((export / "salesforce" / "Task.csv").read_bytes())
+    )
+    with pytest.raises(LoadError) as raised:
+        load_folder(export, database)
+    (problem,) = raised.value.problems
+    assert "salesforce.task" in str(problem)
+    assert "Task.csv" in str(problem) and "task.csv.gz" in str(problem)
+
+
+def test_literal_quote_inside_a_field_is_text(export: Path, database: Path) -> None:
+    edit_lines(
+        export / "salesforce" / "User.csv",
+        lambda lines: lines.__setitem__(1, lines[1].replace("Ada Rep", 'Ada 24" Rep')),
+    )
+    load_folder(export, database)
+    assert rows(database, 'select name from salesforce."user" order by id') == [
+        ('Ada 24" Rep',),
+        ("Bo Manager",),
+    ]
+
+
+def test_bytes_that_are_not_utf8_name_their_line(export: Path, database: Path) -> None:
+    user = export / "salesforce" / "User.csv"
+    user.write_bytes(user.read_bytes().replace(b"Bo Manager", b"Bo Mana\xe7er"))  # Latin-1
+    with pytest.raises(LoadError) as raised:
+        load_folder(export, database)
+    (problem,) = raised.value.problems
+    assert problem.file.endswith("User.csv") and problem.line == 3
+    assert "utf-8" in problem.message.lower()
 
 
 def test_missing_required_tables_are_one_error(export: Path, database: Path) -> None:

@@ -9,7 +9,7 @@ leads as (
 lead_merges as (
     select
         merged_lead_id,
-        surviving_lead_id
+        lead_id as surviving_lead_id
     from {{ ref('stg_marketo__lead_merges') }}
 ),
 

@@ -85,7 +85,7 @@ unioned as (
 ),
 
 latest as (
-    {{ latest_rows('unioned', ['activity_type', 'id']) }}
+    {{ deduplicate_latest('unioned', ['activity_type', 'id']) }}
 ),
 
 renamed as (
@@ -108,7 +108,7 @@ renamed as (
         link,
 
         -- numerics
-        {{ dbt.safe_cast("replace(change_value, '+', '')", dbt.type_float()) }} as score_change,
+        {{ revenue_funnel.parse_number("replace(change_value, '+', '')", "double") }} as score_change,
 
         -- booleans
         success as is_success,

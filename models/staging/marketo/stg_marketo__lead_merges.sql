@@ -1,4 +1,5 @@
-{#- One row per lead merged away: `merge_ids` lists the losing lead ids, `lead_id` survives. -#}
+{#- One row per lead merged away: `merge_ids` (`[12]`, `[12,13]`) lists the leads the merge
+    folded into the surviving `lead_id`. Merges chain; int_marketo_leads_merged follows them. -#}
 with
 
 source as (
@@ -6,7 +7,7 @@ source as (
 ),
 
 latest as (
-    {{ latest_rows('source', ['id']) }}
+    {{ deduplicate_latest('source', ['id']) }}
 ),
 
 merged_ids as (
@@ -23,9 +24,9 @@ merged_ids as (
 renamed as (
     select
         -- ids
-        id as merge_activity_id,
         {{ dbt.safe_cast("trim(merged_lead_id_text)", dbt.type_bigint()) }} as merged_lead_id,
-        lead_id as surviving_lead_id,
+        lead_id,
+        id as merge_activity_id,
 
         -- booleans
         coalesce(master_updated, false) as is_master_updated,

@@ -9,7 +9,7 @@ deletions as (
 ),
 
 latest as (
-    {{ latest_rows('source', ['id']) }}
+    {{ deduplicate_latest('source', ['id']) }}
 ),
 
 deleted_leads as (

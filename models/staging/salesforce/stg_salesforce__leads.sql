@@ -5,7 +5,7 @@ source as (
 ),
 
 latest as (
-    {{ latest_rows('source', ['id']) }}
+    {{ deduplicate_latest('source', ['id']) }}
 ),
 
 renamed as (

@@ -52,12 +52,9 @@ def discover(folder: Path) -> tuple[dict[str, TableFile], list[LoadProblem], lis
     for table in contract_tables():
         by_source.setdefault(table.source, {})[table.name] = table
     for source, tables in by_source.items():
-        source_dir = next(
-            (p for p in folder.iterdir() if p.is_dir() and p.name.lower() == source), None
-        )
-        if source_dir is None:
-            continue
-        for path in sorted(source_dir.iterdir()):
+        # `salesforce/`, `Salesforce/`: any spelling, and on a case-sensitive disk maybe several.
+        source_dirs = sorted(p for p in folder.iterdir() if p.is_dir() and p.name.lower() == source)
+        for path in sorted(p for source_dir in source_dirs for p in source_dir.iterdir()):
             stem = _stem(path)
             name = snake_case(stem) if stem else None
             if name not in tables:
@@ -68,7 +65,8 @@ def discover(folder: Path) -> tuple[dict[str, TableFile], list[LoadProblem], lis
                 problems.append(
                     LoadProblem(
                         str(path),
-                        f"a second file for {key} (also {found[key].path.name}); keep one",
+                        f"a second file for {key} (also {found[key].path.relative_to(folder)}); "
+                        "keep one",
                     )
                 )
                 continue

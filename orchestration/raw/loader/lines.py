@@ -70,8 +70,10 @@ def record_lines(
     return found
 
 
-def unclosed_quote_line(path: Path, delimiter: str) -> int:
-    """Line where the record whose quoted field never closes starts."""
+def unclosed_quote_line(path: Path, delimiter: str) -> int | None:
+    """Line where the record whose quoted field never closes starts; None when every quoted
+    field closes (an odd quote count then comes from a literal `"` inside an unquoted field,
+    such as `24" monitor`, which DuckDB reads as text)."""
     previous_end = 0
     with open_text(path, errors="replace") as handle:
         reader = csv.reader(handle, delimiter=delimiter, strict=True)
@@ -79,5 +81,5 @@ def unclosed_quote_line(path: Path, delimiter: str) -> int:
             for _ in reader:
                 previous_end = reader.line_num
         except csv.Error:
-            pass
-    return previous_end + 1
+            return previous_end + 1
+    return None

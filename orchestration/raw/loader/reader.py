@@ -3,6 +3,7 @@ number per row, reporting malformed rows (with the line a user sees) instead of 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import zlib
@@ -14,7 +15,7 @@ import duckdb
 from orchestration.raw.loader.discovery import TableFile, snake_case
 from orchestration.raw.loader.lines import (
     has_unbalanced_quotes,
-    open_text,
+    open_binary,
     record_lines,
     unclosed_quote_line,
 )
@@ -23,6 +24,7 @@ from orchestration.raw.loader.problems import LoadProblem
 MAX_PROBLEMS_PER_FILE = 20
 RECORD_COLUMN = "__record_number"  # 1 = first data record (CSV) / first row (Parquet)
 DELIMITERS = (",", ";", "\t", "|")
+MAX_HEADER_BYTES = 16 << 20  # a header longer than this is not a header
 _READ_ERRORS = (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile, zlib.error, csv.Error)
 
 
@@ -72,14 +74,27 @@ def _first_error_line(error: duckdb.Error) -> str:
 
 def _read_header(staged: StagedFile) -> list[str] | None:
     """Header cells, setting the staged file's delimiter; None for an empty file."""
-    with open_text(staged.item.path) as handle:
-        first_line = handle.readline()
-        if not first_line.strip():
+    # Only the header line is decoded here: an encoding error further down is DuckDB's to
+    # report, with its line number.
+    with open_binary(staged.item.path) as handle:
+        first_bytes = handle.readline(MAX_HEADER_BYTES)
+        if not first_bytes.removeprefix(codecs.BOM_UTF8).strip():
             if handle.read(1 << 16).strip():
                 staged.problems.append(
                     staged.problem("the first line is blank; it must be the header", line=1)
                 )
             return None
+    try:
+        first_line = first_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        staged.problems.append(
+            staged.problem(
+                f"the header is not UTF-8 text (byte {first_bytes[error.start]:#04x}); "
+                "export the file as UTF-8",
+                line=1,
+            )
+        )
+        return None
     delimiter = max(DELIMITERS, key=first_line.count)
     staged.delimiter = delimiter
     return next(csv.reader([first_line.rstrip("\r\n")], delimiter=delimiter))
@@ -117,13 +132,14 @@ def stage_csv(
         assert staged.delimiter is not None
         if has_unbalanced_quotes(item.path):
             line = unclosed_quote_line(item.path, staged.delimiter)
-            staged.problems.append(
-                staged.problem(
-                    "a quoted field is never closed (it would swallow the rest of the file)",
-                    line=line,
+            if line is not None:
+                staged.problems.append(
+                    staged.problem(
+                        "a quoted field is never closed (it would swallow the rest of the file)",
+                        line=line,
+                    )
                 )
-            )
-            return staged
+                return staged
     except _READ_ERRORS as error:
         staged.problems.append(staged.problem(f"unreadable: {error}"))
         return staged

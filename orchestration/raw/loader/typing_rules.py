@@ -15,12 +15,9 @@ def typed_expression(column: ContractColumn, text: str) -> str:
     if kind == "varchar":
         return f"nullif({text}, '')"
     if kind == "timestamp":
-        return f"timezone('UTC', try_cast({value} as timestamptz))"
+        return _utc_timestamp(value)
     if kind == "date":
-        return (
-            f"coalesce(try_cast({value} as date), "
-            f"cast(timezone('UTC', try_cast({value} as timestamptz)) as date))"
-        )
+        return f"coalesce(try_cast({value} as date), cast({_utc_timestamp(value)} as date))"
     if kind == "boolean":
         return (
             f"case when lower({value}) in {_TRUE} then true "
@@ -41,3 +38,14 @@ def unparsed_condition(column: ContractColumn, text: str) -> str:
     if column.data_type == "varchar":
         return "false"
     return f"nullif(trim({text}), '') is not null and ({typed_expression(column, text)}) is null"
+
+
+def _utc_timestamp(value: str) -> str:
+    """Naive UTC from any spelling DuckDB reads as timestamptz (`... UTC`, `T...Z`, offsets, zone
+    names; no zone = UTC), plus a space before a numeric offset (`23:43:24.000 +0000`); the
+    fallback only runs for values the plain cast rejects."""
+    spaced_offset = rf"regexp_replace({value}, '\s+([+-]\d{{2}}:?\d{{2}})$', '\1')"
+    return (
+        f"timezone('UTC', coalesce(try_cast({value} as timestamptz), "
+        f"try_cast({spaced_offset} as timestamptz)))"
+    )
