@@ -83,7 +83,8 @@ def generate(
         injected = fault_injection.inject(
             np.random.default_rng([seed, 1]), tables, leads, as_of_epoch
         )
-    rows = write_tables(Path(database), {name: [table] for name, table in tables.items()})
+    chunks = {name: [tables.pop(name)] for name in list(tables)}
+    rows = write_tables(Path(database), chunks)
     return GenerationReport(
         leads=leads,
         seed=seed,

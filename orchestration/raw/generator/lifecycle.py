@@ -189,7 +189,7 @@ def simulate(
             (sal_at, vocab.SAL_STATUSES),
             (sql_at, vocab.SQL_STATUSES),
             (converted_at, (vocab.CONVERTED_STATUS,)),
-            (dq_at, vocab.DISQUALIFIED_STATUSES[:3]),
+            (dq_at, vocab.DISQUALIFIED_STATUSES),
         ):
             status_events.add(
                 ~np.isnan(at),

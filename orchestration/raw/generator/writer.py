@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import MutableMapping
 from pathlib import Path
 
 import pyarrow as pa
@@ -11,8 +11,9 @@ from orchestration.raw.contract import contract_tables, create_table_sql, raw_sc
 from orchestration.settings import connect_warehouse
 
 
-def write_tables(database: Path, tables: Mapping[str, list[pa.Table]]) -> dict[str, int]:
-    """Replace every contract table with the generated chunks; all or nothing."""
+def write_tables(database: Path, tables: MutableMapping[str, list[pa.Table]]) -> dict[str, int]:
+    """Replace every contract table with the generated chunks; all or nothing. Chunks are taken
+    out of `tables` as they are written, so their memory is freed table by table."""
     schemas = raw_schemas()
     rows: dict[str, int] = {}
     connection = connect_warehouse(database)
@@ -23,7 +24,10 @@ def write_tables(database: Path, tables: Mapping[str, list[pa.Table]]) -> dict[s
         for table in contract_tables():
             connection.execute(create_table_sql(table))
             count = 0
-            for index, chunk in enumerate(tables.get(table.qualified_name, [])):
+            chunks = tables.pop(table.qualified_name, [])
+            index = 0
+            while chunks:
+                chunk = chunks.pop(0)
                 view = f"generated_{table.source}_{table.name}_{index}"
                 connection.register(view, chunk)
                 connection.execute(
@@ -32,6 +36,8 @@ def write_tables(database: Path, tables: Mapping[str, list[pa.Table]]) -> dict[s
                 )
                 connection.unregister(view)
                 count += chunk.num_rows
+                index += 1
+                del chunk
             rows[table.qualified_name] = count
         connection.execute("commit")
     except BaseException:
