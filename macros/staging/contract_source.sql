@@ -107,7 +107,9 @@
             {{ return(node) }}
         {%- endif -%}
     {%- endfor -%}
-    {{ exceptions.raise_compiler_error(source_name ~ "." ~ table_name ~ " is not a contract table") }}
+    {{ exceptions.raise_compiler_error(
+        source_name ~ "." ~ table_name ~ " is not a contract table"
+    ) }}
 {%- endmacro %}
 
 

@@ -55,7 +55,10 @@
 
 {% macro is_timestamptz(column) -%}
     {%- set landed = column.dtype | lower -%}
-    {{ return(landed.startswith("timestamp with time zone") or landed in ("timestamptz", "timestamp_tz")) }}
+    {{ return(
+        landed.startswith("timestamp with time zone")
+        or landed in ("timestamptz", "timestamp_tz")
+    ) }}
 {%- endmacro %}
 
 
@@ -104,6 +107,12 @@
     {%- else -%}
         {{ dbt.safe_cast(text, target_type) }}
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- A signed number as Marketo writes score changes: `+10` -> 10, `-5` -> -5, ` 3 ` -> 3. -#}
+{% macro parse_signed_number(expression, data_type="double") -%}
+    {{ revenue_funnel.parse_number("replace(" ~ expression ~ ", '+', '')", data_type) }}
 {%- endmacro %}
 
 

@@ -1,8 +1,11 @@
 {#- The latest version of each row by `_fivetran_synced`: connectors re-land a row when it
     changes, and history-mode or re-synced tables can carry an id more than once. Portable
     (`row_number()` in a subquery, no `qualify`). Ties are broken by `tie_breaker` so a rebuild
-    picks the same row. -#}
-{% macro deduplicate_latest(relation, key_columns, order_by="_fivetran_synced desc", tie_breaker=none) -%}
+    picks the same row. Rows with a null key are all kept (not collapsed into one), so the
+    staging not_null tests count every such row. -#}
+{% macro deduplicate_latest(
+    relation, key_columns, order_by="_fivetran_synced desc", tie_breaker=none
+) -%}
     {%- set keys = [key_columns] if key_columns is string else key_columns -%}
     select ranked.*
     from (
@@ -16,7 +19,11 @@
             ) as row_number_in_key
         from {{ relation }}
     ) as ranked
-    where ranked.row_number_in_key = 1
+    where
+        ranked.row_number_in_key = 1
+        {%- for key in keys %}
+        or ranked.{{ key }} is null
+        {%- endfor %}
 {%- endmacro %}
 
 

@@ -51,6 +51,7 @@
     {%- elif value is sameas true or value is sameas false -%}
         cast({{ dbt.string_literal(value | string | lower) }} as {{ dbt.type_string() }})
     {%- else -%}
-        cast({{ dbt.string_literal(dbt.escape_single_quotes(value | string)) }} as {{ dbt.type_string() }})
+        {%- set literal = dbt.string_literal(dbt.escape_single_quotes(value | string)) -%}
+        cast({{ literal }} as {{ dbt.type_string() }})
     {%- endif -%}
 {%- endmacro %}

@@ -108,7 +108,7 @@ renamed as (
         link,
 
         -- numerics
-        {{ revenue_funnel.parse_number("replace(change_value, '+', '')", "double") }} as score_change,
+        {{ revenue_funnel.parse_signed_number('change_value') }} as score_change,
 
         -- booleans
         success as is_success,
