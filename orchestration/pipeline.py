@@ -13,7 +13,7 @@ from dagster import (
     DagsterInstance,
 )
 
-from orchestration.settings import export_environment, warehouse_path
+from orchestration.settings import export_environment, working_path
 
 
 @dataclass
@@ -47,7 +47,7 @@ class PipelineOutcome:
             label = "FAILED" if check.severity == AssetCheckSeverity.ERROR.value else "WARN"
             lines.append(f"{label} check {check.check} on {check.asset}: {check.detail}")
         if self.succeeded:
-            lines.append(f"Pipeline succeeded; warehouse: {warehouse_path()}")
+            lines.append(f"Pipeline succeeded; warehouse: {working_path()}")
         else:
             lines.append("Pipeline FAILED: see the failures above.")
         return "\n".join(lines)

@@ -10,7 +10,10 @@ from pathlib import Path
 import duckdb
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-WAREHOUSE_FILE_NAME = "funnel.duckdb"
+# What BI reads: marts and governance only, replaced atomically when the mart gates pass.
+PUBLISHED_FILE_NAME = "funnel.duckdb"
+# Where a run builds: raw schemas, staging, intermediate, marts (never read by BI).
+WORKING_FILE = Path("build") / "funnel_build.duckdb"
 
 
 def warehouse_dir() -> Path:
@@ -22,8 +25,32 @@ def warehouse_dir() -> Path:
     return path
 
 
-def warehouse_path() -> Path:
-    return warehouse_dir() / WAREHOUSE_FILE_NAME
+def working_path() -> Path:
+    """The working database every run builds into: `$FUNNEL_WAREHOUSE_DIR/build/funnel_build.duckdb`.
+
+    `funnel generate` and `funnel load` write the raw schemas here; dbt and the gates read and
+    write it; BI never opens it.
+    """
+    return warehouse_dir() / WORKING_FILE
+
+
+def published_path() -> Path:
+    """The published database BI reads: `$FUNNEL_WAREHOUSE_DIR/funnel.duckdb`."""
+    return warehouse_dir() / PUBLISHED_FILE_NAME
+
+
+def landing_dir() -> Path:
+    """Folder the landing sensor watches (`$FUNNEL_LANDING_DIR`, default `<warehouse>/landing`)."""
+    configured = os.environ.get("FUNNEL_LANDING_DIR")
+    return Path(configured).absolute() if configured else warehouse_dir() / "landing"
+
+
+def data_docs_dir() -> Path:
+    """Where GX Data Docs are built (`$FUNNEL_GX_DOCS_DIR`, default `gx/uncommitted/data_docs`)."""
+    configured = os.environ.get("FUNNEL_GX_DOCS_DIR")
+    if configured:
+        return Path(configured).absolute()
+    return PROJECT_DIR / "gx" / "uncommitted" / "data_docs"
 
 
 def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
