@@ -26,7 +26,7 @@ def warehouse_dir() -> Path:
 
 
 def working_path() -> Path:
-    """The working database every run builds into: `$FUNNEL_WAREHOUSE_DIR/build/funnel_build.duckdb`.
+    """The working database runs build into: `$FUNNEL_WAREHOUSE_DIR/build/funnel_build.duckdb`.
 
     `funnel generate` and `funnel load` write the raw schemas here; dbt and the gates read and
     write it; BI never opens it.

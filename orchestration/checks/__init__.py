@@ -1,1 +1,1 @@
-"""Governance gates: GX expectation suites (gx/suites/) validated with the work pushed down to DuckDB."""
+"""Governance gates: GX expectation suites (gx/suites/), their work pushed down to DuckDB."""

@@ -64,7 +64,7 @@ class ExpectationSpec:
 
     @property
     def catches(self) -> tuple[str, ...]:
-        """Generated fault kinds (orchestration/raw/generator/faults.py) this expectation catches."""
+        """Fault kinds of `funnel generate --faults` (generator/faults.py) it catches."""
         return tuple(self.meta.get("catches", ()))
 
 

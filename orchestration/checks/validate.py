@@ -42,7 +42,7 @@ from orchestration.checks.suites import ExpectationSpec, Suite, load_suites
 from orchestration.raw.contract import raw_schemas
 
 CANDIDATE_CAP = 10_000
-SAMPLE_SIZE = 5
+SAMPLE_SIZE = 3
 # A raw timestamp may run this far past the run's as-of (clock skew, late syncs) before it is
 # "in the future".
 FUTURE_TOLERANCE = timedelta(hours=24)
@@ -164,7 +164,10 @@ class _GxRunner:
 
         self.gx = gx
         self.docs_dir = docs_dir
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
         self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         docs_dir.mkdir(parents=True, exist_ok=True)
         self.context.add_data_docs_site(
             DOCS_SITE,
@@ -214,7 +217,11 @@ class _GxRunner:
             expectation_parameters=dict(parameters),
             result_format={"result_format": "SUMMARY"},
         )
-        return {int(r.expectation_config.meta["gate_index"]): r for r in result.results}
+        return {
+            int(r.expectation_config.meta["gate_index"]): r
+            for r in result.results
+            if r.expectation_config is not None
+        }
 
     def build_docs(self) -> str:
         self.context.build_data_docs(site_names=[DOCS_SITE])
@@ -229,15 +236,14 @@ def _sample(
     wanted = [suite.key_column, *expectation.columns]
     columns = [column for column in dict.fromkeys(wanted) if column in candidates.columns]
     sample = []
-    for record in candidates[columns].head(SAMPLE_SIZE).to_dict(orient="records"):
+    rows = candidates[columns]
+    if expectation.type == "expect_column_values_to_be_unique":
+        rows = rows.drop_duplicates(subset=list(expectation.columns))
+    for record in rows.head(SAMPLE_SIZE).to_dict(orient="records"):
         sample.append(
             {
                 str(key): (
-                    None
-                    if pd.isna(value)
-                    else mask(value)
-                    if key in PII_COLUMNS
-                    else str(value)
+                    None if pd.isna(value) else mask(value) if key in PII_COLUMNS else str(value)
                 )
                 for key, value in record.items()
             }
@@ -330,7 +336,7 @@ def _table_outcome(
     error = gx_error or (_raised(gx_result) if gx_result is not None else None)
     if table_columns is None:
         error = f"table {suite.table} does not exist in the working database"
-    if error or gx_result is None:
+    if error or gx_result is None or table_columns is None:
         outcome.error_message = error or "GX returned no result for this expectation"
         return outcome
     wanted = list(expectation.kwargs.get("column_set") or [expectation.kwargs.get("column")])
@@ -372,7 +378,8 @@ def _validate_suite(
         error = None
         if frames.error is None:
             try:
-                results = runner.validate(suite.name, suite.row_level, _gx_frame(frames), parameters)
+                frame = _gx_frame(frames)
+                results = runner.validate(suite.name, suite.row_level, frame, parameters)
             except Exception as raised:
                 error = f"GX validation raised {type(raised).__name__}: {raised}"
         outcomes += [
