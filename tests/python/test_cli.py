@@ -28,7 +28,7 @@ def test_generate_reports_throughput_and_writes_the_raw_schemas(
     assert main(["generate", "--leads", "200", "--seed", "5", "--as-of", "2026-11-01"]) == 0
     output = capsys.readouterr().out
     assert "rows/s" in output
-    counts = _table_counts(warehouse_dir / "funnel.duckdb")
+    counts = _table_counts(warehouse_dir / "build" / "funnel_build.duckdb")
     assert counts["salesforce.lead"] > 0
     assert counts["marketo.activity_change_score"] > 0
 
@@ -55,7 +55,7 @@ def test_load_of_a_broken_folder_exits_non_zero_and_keeps_the_warehouse(
     warehouse_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["generate", "--leads", "100", "--as-of", "2026-11-01"]) == 0
-    database = warehouse_dir / "funnel.duckdb"
+    database = warehouse_dir / "build" / "funnel_build.duckdb"
     before = _table_counts(database)
     exports = tmp_path / "exports"
     (exports / "salesforce").mkdir(parents=True)

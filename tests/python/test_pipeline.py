@@ -46,9 +46,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pipe
     directory = tmp_path_factory.mktemp("warehouse")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("FUNNEL_WAREHOUSE_DIR", str(directory))
-        generate(directory / "funnel.duckdb", leads=1500, seed=7, as_of=AS_OF)
+        generate(directory / "build" / "funnel_build.duckdb", leads=1500, seed=7, as_of=AS_OF)
         outcome = run_pipeline(as_of=AS_OF.isoformat(sep=" "))
-        yield directory / "funnel.duckdb", outcome
+        yield directory / "build" / "funnel_build.duckdb", outcome
 
 
 def _query(database: Path, sql: str) -> list[tuple]:
@@ -60,6 +60,7 @@ def test_run_succeeds_with_every_dbt_test_passing(built: tuple[Path, PipelineOut
     _, outcome = built
     assert outcome.failed_steps == []
     assert outcome.failed_checks == []
+    assert outcome.gate_failures == []
     assert outcome.succeeded
     assert outcome.checks_passed >= 50, "the staging layer's dbt tests should run as checks"
 
@@ -111,7 +112,7 @@ LEAD_CYCLE_COLUMNS = [
 
 
 def test_published_marts_carry_the_agreed_names(built: tuple[Path, PipelineOutcome]) -> None:
-    database, _ = built
+    database = built[0].parent.parent / "funnel.duckdb"
     tables = {
         name
         for (name,) in _query(
@@ -274,7 +275,7 @@ def test_run_without_required_raw_tables_fails_naming_them(
 def test_absent_optional_tables_and_columns_do_not_break_the_build(
     warehouse_dir: Path,
 ) -> None:
-    database = warehouse_dir / "funnel.duckdb"
+    database = warehouse_dir / "build" / "funnel_build.duckdb"
     generate(database, leads=300, seed=3, as_of=AS_OF)
     with duckdb.connect(str(database)) as connection:
         connection.execute('drop table salesforce."event"')
