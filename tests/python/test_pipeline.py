@@ -216,7 +216,7 @@ def test_dbt_unit_tests_pass_on_the_generated_warehouse(
     result = subprocess.run(
         [str(Path(sys.executable).parent / "dbt"), "test", "--select", "test_type:unit"],
         cwd=PROJECT_DIR,
-        env={**os.environ, "FUNNEL_WAREHOUSE_DIR": str(database.parent)},
+        env={**os.environ, "FUNNEL_WAREHOUSE_DIR": str(database.parent.parent)},
         capture_output=True,
         text=True,
         timeout=600,
@@ -241,7 +241,7 @@ def test_every_column_bi_reads_is_described(
             str(target),
         ],
         cwd=PROJECT_DIR,
-        env={**os.environ, "FUNNEL_WAREHOUSE_DIR": str(database.parent)},
+        env={**os.environ, "FUNNEL_WAREHOUSE_DIR": str(database.parent.parent)},
         capture_output=True,
         text=True,
         timeout=600,
