@@ -180,7 +180,8 @@ measured as (
             '{{ breakdown }}' as breakdown,
             {{ column }} as breakdown_value,
             'forecast_commit_win_rate' as kpi_code,
-            cast(sum(won_amount_in_period) as {{ type_double() }}) as numerator,
+            cast(sum(case when is_won_in_period then amount else 0 end) as {{ type_double() }})
+                as numerator,
             cast(sum(amount) as {{ type_double() }}) as denominator
         from commit_snapshots
         group by period_grain, period_start_date{{ ", " ~ column if breakdown != "total" }}
