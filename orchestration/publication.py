@@ -48,7 +48,8 @@ class Publication:
 
     def describe(self) -> str:
         if self.status == PUBLISHED:
-            return f"Published {len(self.row_counts)} marts of run {self.run_id} to {self.path}."
+            tables = f"{len(self.row_counts)} marts" if self.row_counts else "the marts"
+            return f"Published {tables} of run {self.run_id} to {self.path}."
         if self.marts_run_id:
             return (
                 f"Nothing new was published: {self.path} still holds the marts of run "
