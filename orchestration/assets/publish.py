@@ -22,7 +22,7 @@ MART_KEYS = sorted(
     "swapped in atomically (write-audit-publish) after the mart gate passed.",
 )
 def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
-    publication = publish_marts(context.run_id)
+    publication = publish_marts(context.run.run_id)
     context.log.info(publication.describe())
     return MaterializeResult(
         metadata={

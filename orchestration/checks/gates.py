@@ -101,9 +101,7 @@ def build_gate(boundary: str, name: str, description: str) -> AssetChecksDefinit
     def gate(
         context: AssetCheckExecutionContext, run_settings: RunSettings
     ) -> Iterator[AssetCheckResult]:
-        report = evaluate_gate(
-            boundary, context.op_execution_context.run_id, run_settings.as_of_datetime()
-        )
+        report = evaluate_gate(boundary, context.run.run_id, run_settings.as_of_datetime())
         context.log.info(
             f"{boundary} gate: {len(report.outcomes)} expectations in {report.seconds:.1f}s, "
             f"{len(report.not_passed)} not met, {len(report.blocking)} blocking"
