@@ -236,3 +236,30 @@ def test_data_docs_are_linked_from_the_results(runs: Runs) -> None:
         [runs.faulty_run_id],
     )
     assert url.startswith("file://") and Path(url.removeprefix("file://")).exists()
+
+
+def test_a_failing_mart_expectation_blocks_the_publication_of_new_marts(
+    runs: Runs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Runs last: it breaks one mart row in the working database of the runs above."""
+    from orchestration.checks.gates import evaluate_gate
+
+    monkeypatch.setenv("FUNNEL_WAREHOUSE_DIR", str(runs.directory))
+    working = runs.directory / "build" / "funnel_build.duckdb"
+    with duckdb.connect(str(working)) as connection:
+        connection.execute(
+            "update marts.mart_funnel_conversion set conversion_rate = 1.5 "
+            "where rowid = (select min(rowid) from marts.mart_funnel_conversion)"
+        )
+    report = evaluate_gate("marts", "mart-gate-test", AS_OF)
+    [failure] = report.not_passed
+    assert failure.expectation == "expect_column_values_to_be_between(conversion_rate)"
+    assert (failure.status, failure.unexpected_count) == ("failed", 1)
+    assert failure.steward_name == "Jordan Kim"
+    assert report.blocks
+    [(status, marts_run_id)] = _published(
+        runs.directory,
+        "select status, marts_run_id from governance.publications where run_id = ?",
+        ["mart-gate-test"],
+    )
+    assert (status, marts_run_id) == ("blocked", runs.republished.run_id)
