@@ -7,7 +7,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from orchestration.settings import export_environment, working_path
+from orchestration.settings import export_environment, stale_profile_problem, working_path
 
 
 def _parse_as_of(value: str) -> datetime:
@@ -109,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     export_environment()
+    problem = stale_profile_problem()
+    if problem:
+        print(f"funnel {args.command}: {problem}", file=sys.stderr)
+        return 2
     if args.command == "generate" and args.leads < 1:
         print("funnel generate: --leads must be at least 1", file=sys.stderr)
         return 2

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import duckdb
+import jinja2
+import yaml
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # What BI reads: marts and governance only, replaced atomically when the mart gates pass.
@@ -80,6 +82,31 @@ def ensure_profiles() -> Path:
     if not profiles.exists():
         shutil.copyfile(PROJECT_DIR / "profiles.example.yml", profiles)
     return profiles
+
+
+def stale_profile_problem() -> str | None:
+    """Why dbt would build somewhere other than the working database, or None.
+
+    profiles.yml is the user's copy and is never overwritten; one copied before runs moved into
+    `build/` points dbt at the published file, where the gates would find no marts.
+    """
+    if os.environ.get("FUNNEL_DBT_TARGET", "duckdb") != "duckdb":
+        return None
+    profiles = yaml.safe_load(ensure_profiles().read_text()) or {}
+    output = profiles.get("revenue_funnel", {}).get("outputs", {}).get("duckdb", {})
+    configured = str(output.get("path", ""))
+    rendered = jinja2.Template(configured).render(
+        env_var=lambda name, default="": os.environ.get(name, default)
+    )
+    target = Path(rendered) if Path(rendered).is_absolute() else PROJECT_DIR / rendered
+    if not configured or target.resolve() == working_path().resolve():
+        return None
+    return (
+        f"profiles.yml points the duckdb target at {target}, but runs build into "
+        f"{working_path()} and BI reads {published_path()}. Set its path as in "
+        "profiles.example.yml: \"{{ env_var('FUNNEL_WAREHOUSE_DIR', 'warehouse') }}"
+        '/build/funnel_build.duckdb" (or delete profiles.yml to have it copied again).'
+    )
 
 
 def export_environment() -> None:
