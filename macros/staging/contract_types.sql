@@ -132,6 +132,16 @@
     end
 {%- endmacro %}
 
+{#- PostgreSQL: the same, through the null-on-failure casts (macros/cross_database). -#}
+{% macro postgres__parse_utc_timestamp(expression) -%}
+    {%- set text = "replace(nullif(trim(" ~ expression ~ "), ''), ' UTC', 'Z')" -%}
+    case
+        when {{ revenue_funnel.has_zone_suffix(text) }}
+            then {{ dbt.safe_cast(text, "timestamp with time zone") }} at time zone 'UTC'
+        else {{ dbt.safe_cast(text, "timestamp") }}
+    end
+{%- endmacro %}
+
 {% macro duckdb__parse_utc_timestamp(expression) -%}
     {%- set text = "nullif(trim(" ~ expression ~ "), '')" -%}
     case
