@@ -142,6 +142,13 @@
     end
 {%- endmacro %}
 
+{#- Spark's cast reads every contract spelling, zone suffixes included, and gives null for
+    text that isn't a timestamp (ANSI mode off, as dbt-spark sets it). A value without a zone is
+    read in the session time zone, which the project's Spark profiles set to UTC. -#}
+{% macro spark__parse_utc_timestamp(expression) -%}
+    cast(nullif(trim({{ expression }}), '') as timestamp)
+{%- endmacro %}
+
 {% macro duckdb__parse_utc_timestamp(expression) -%}
     {%- set text = "nullif(trim(" ~ expression ~ "), '')" -%}
     case

@@ -3,8 +3,9 @@ generate` or `funnel load` leave them) into another engine, column types kept.""
 
 from __future__ import annotations
 
+import json
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -99,8 +100,12 @@ def copy_raw_to_postgres(duckdb_path: Path, connection: Any) -> list[RawTable]:
     return tables
 
 
+MANIFEST_NAME = "tables.json"
+
+
 def export_raw_to_parquet(duckdb_path: Path, directory: Path) -> list[RawTable]:
-    """One parquet file per raw table: `directory/<schema>.<table>.parquet`."""
+    """One parquet file per raw table, `directory/<schema>.<table>.parquet`, and a manifest of
+    the tables and their landed column types (`tables.json`, see `read_manifest`)."""
     tables = landed_raw_tables(duckdb_path)
     directory.mkdir(parents=True, exist_ok=True)
     with connect_warehouse(duckdb_path, read_only=True) as warehouse:
@@ -109,4 +114,18 @@ def export_raw_to_parquet(duckdb_path: Path, directory: Path) -> list[RawTable]:
             warehouse.execute(
                 f'copy "{table.schema}"."{table.name}" to \'{path}\' (format parquet)'
             )
+    manifest = [asdict(table) for table in tables]
+    (directory / MANIFEST_NAME).write_text(json.dumps(manifest, indent=1))
     return tables
+
+
+def read_manifest(directory: Path) -> list[RawTable]:
+    entries = json.loads((directory / MANIFEST_NAME).read_text())
+    return [
+        RawTable(
+            entry["schema"],
+            entry["name"],
+            tuple(RawColumn(column["name"], column["duckdb_type"]) for column in entry["columns"]),
+        )
+        for entry in entries
+    ]
