@@ -98,9 +98,9 @@ def _run(command: list[str]) -> None:
 
 
 @contextmanager
-def local_postgres(database: str = "funnel", parent_dir: Path | None = None) -> Iterator[
-    PostgresServer
-]:
+def local_postgres(
+    database: str = "funnel", parent_dir: Path | None = None
+) -> Iterator[PostgresServer]:
     """Start a fresh server holding an empty `database`; stop it and delete its files on exit."""
     binaries = server_bin_dir()
     root = Path(tempfile.mkdtemp(prefix="funnel-pg-", dir=parent_dir))
@@ -111,12 +111,36 @@ def local_postgres(database: str = "funnel", parent_dir: Path | None = None) -> 
         for path in (root, data_dir):
             os.chown(path, service.pw_uid, service.pw_gid)
         root.chmod(0o755)
-    _run([str(binaries / "initdb"), "-D", str(data_dir), "-A", "trust", "-U", "postgres",
-          "-E", "UTF8", "--locale", "C"])
+    _run(
+        [
+            str(binaries / "initdb"),
+            "-D",
+            str(data_dir),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale",
+            "C",
+        ]
+    )
     port = free_port()
     options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c TimeZone=UTC"
-    _run([str(binaries / "pg_ctl"), "-D", str(data_dir), "-o", options, "-l",
-          str(root / "server.log"), "-w", "start"])
+    _run(
+        [
+            str(binaries / "pg_ctl"),
+            "-D",
+            str(data_dir),
+            "-o",
+            options,
+            "-l",
+            str(root / "server.log"),
+            "-w",
+            "start",
+        ]
+    )
     try:
         server = PostgresServer("127.0.0.1", port, "postgres", database, data_dir)
         connection = server.connect(database="postgres")

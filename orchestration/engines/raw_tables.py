@@ -92,8 +92,7 @@ def copy_raw_to_postgres(duckdb_path: Path, connection: Any) -> list[RawTable]:
                 path = Path(scratch) / f"{table.schema}.{table.name}.csv"
                 with path.open() as rows:
                     cursor.copy_expert(
-                        f'copy "{table.schema}"."{table.name}" from stdin '
-                        "(format csv, null '')",
+                        f'copy "{table.schema}"."{table.name}" from stdin (format csv, null \'\')',
                         rows,
                     )
         connection.commit()

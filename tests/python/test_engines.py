@@ -1,0 +1,89 @@
+"""The same project on DuckDB, PostgreSQL and Spark: one small generated data set, the full
+`dbt build` (seeds, models, every data test and unit test) on each engine, and every mart
+compared with DuckDB's, column by column (orchestration/engines/compare.py says how).
+
+Needs the `postgres` and `spark` extras, PostgreSQL server binaries and Java 17; `make test`
+installs the extras. Select with `-m engines`, leave out with `-m "not engines"`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+
+from orchestration.engines.builds import (
+    EngineBuild,
+    build_on_duckdb,
+    build_on_postgres,
+    build_on_spark,
+)
+from orchestration.engines.compare import compare, fingerprint_table, render
+from orchestration.engines.postgres import local_postgres
+from orchestration.raw.generator import generate
+
+pytestmark = [pytest.mark.engines, pytest.mark.slow]
+
+AS_OF = datetime(2026, 11, 1)
+LEADS = 400
+DBT_VARS = json.dumps({"as_of": AS_OF.isoformat(sep=" ")})
+REFERENCE = "duckdb"
+
+# Printed per engine beside the row counts (every column is compared either way).
+KEY_KPIS = {
+    "fct_lead_cycles": ["days_in_mql", "days_in_sal"],
+    "fct_sla_instances": ["business_minutes_elapsed"],
+    "mart_sla_compliance": ["instances", "met", "breached", "open_breached"],
+    "mart_funnel_conversion": ["entered", "converted", "conversion_rate"],
+    "mart_attribution": ["linear_credit", "w_shaped_credit", "time_decay_credit", "won_amount"],
+    "mart_lead_score_calibration": ["mqls", "won"],
+    "mart_lead_leakage": ["mqls", "never_followed_up"],
+}
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, EngineBuild]]:
+    if shutil.which("java") is None:
+        pytest.fail("Java 17 is needed for the Spark build (pyspark runs Spark in a JVM)")
+    work_dir = tmp_path_factory.mktemp("engines")
+    warehouse_dir = work_dir / "duckdb"
+    warehouse_dir.mkdir()
+    raw_warehouse = warehouse_dir / "funnel.duckdb"
+    generate(raw_warehouse, leads=LEADS, seed=11, as_of=AS_OF)
+    results = {"duckdb": build_on_duckdb(warehouse_dir, work_dir, DBT_VARS)}
+    with local_postgres(parent_dir=work_dir) as server:
+        results["postgres"] = build_on_postgres(raw_warehouse, server, work_dir, DBT_VARS)
+    results["spark"] = build_on_spark(raw_warehouse, work_dir, DBT_VARS)
+    print("\nwall time per engine (raw copy + dbt build + reading marts):")
+    for engine, build in results.items():
+        print(f"  {engine:<10} {build.seconds:6.1f} s")
+    yield results
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres", "spark"])
+def test_the_whole_project_builds_with_every_test_passing(
+    builds: dict[str, EngineBuild], engine: str
+) -> None:
+    build = builds[engine]
+    assert build.succeeded, build.failure_report()
+    assert "Completed successfully" in build.output
+    assert build.marts, f"no marts read back from {engine}"
+
+
+def test_every_engine_builds_the_same_marts(builds: dict[str, EngineBuild]) -> None:
+    failed = [engine for engine, build in builds.items() if not build.succeeded]
+    assert not failed, f"builds failed on {failed}; see the build tests"
+    fingerprints = {
+        engine: {name: fingerprint_table(table) for name, table in build.marts.items()}
+        for engine, build in builds.items()
+    }
+    comparison = compare(fingerprints, reference=REFERENCE)
+    report = render(comparison, KEY_KPIS)
+    print("\n" + report)
+    assert comparison.agrees, report
+    assert all(table.rows > 0 for table in fingerprints[REFERENCE].values()), (
+        "every mart should have rows on the generated data, or the comparison proves little"
+    )
