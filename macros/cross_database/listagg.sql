@@ -30,5 +30,9 @@
     {%- if limit_num -%}
         {%- set sorted_pairs = "slice(" ~ sorted_pairs ~ ", 1, " ~ limit_num ~ ")" -%}
     {%- endif -%}
-    array_join(transform({{ sorted_pairs }}, pair -> pair.item), {{ delimiter_text }})
+    {#- No values: null, as string_agg gives (array_join would give ''). #}
+    case
+        when size({{ sorted_pairs }}) > 0
+            then array_join(transform({{ sorted_pairs }}, pair -> pair.item), {{ delimiter_text }})
+    end
 {%- endmacro %}

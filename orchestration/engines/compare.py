@@ -4,16 +4,16 @@ Every table of schema `marts` is fingerprinted, column by column, inside one Duc
 (so the comparison itself speaks one SQL dialect, whatever engine built the table):
 
 - numbers (any integer, decimal or float type): non-null count, sum, min, max;
-- timestamps and dates: non-null count, distinct count, and sum, min and max of epoch seconds;
+- timestamps and dates: non-null count, distinct count, and sum, min and max of microseconds
+  since the epoch (UTC), exact integers;
 - booleans: non-null count and count of true;
 - text: non-null count, distinct count, and a checksum of the values (sum of their hashes), so
   the same multiset of strings on both sides is required, not just as many.
 
 Numbers agree within a relative `RELATIVE_TOLERANCE` (1e-9; absolute near zero): engines add
 floating-point numbers in different orders, and PostgreSQL and Spark compute some ratios in
-decimal arithmetic where DuckDB uses doubles, which differ in the last digits only. Epoch sums
-agree within `EPOCH_TOLERANCE_SECONDS` (a millisecond: sums of fractional seconds in floating
-point). Counts, distinct counts, text checksums and booleans must be identical.
+decimal arithmetic where DuckDB uses doubles, which differ in the last digits only. Counts,
+timestamps, text checksums and booleans must be identical.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ import duckdb
 import pyarrow as pa
 
 RELATIVE_TOLERANCE = 1e-9
-EPOCH_TOLERANCE_SECONDS = 1e-3
 NUMERIC_PREFIXES = (
     "TINYINT",
     "SMALLINT",
@@ -96,8 +95,9 @@ def _measures_sql(column: str, family: str) -> list[tuple[str, str]]:
         value = f"cast({quoted} as double)"
         return [count, ("sum", f"sum({value})"), ("min", f"min({value})"), ("max", f"max({value})")]
     if family == "time":
-        # Dates and timestamps, with or without a zone: seconds since the epoch (UTC).
-        epoch = f"epoch({quoted})"
+        # Dates and timestamps, with or without a zone (the session is UTC): microseconds since
+        # the epoch, summed as exact integers.
+        epoch = f"epoch_us(cast({quoted} as timestamp))"
         return [
             count,
             ("distinct", f"count(distinct {quoted})"),
@@ -146,10 +146,8 @@ def fingerprint_table(table: pa.Table) -> TableFingerprint:
 def _close(expected: Value, actual: Value, family: str, measure: str) -> bool:
     if expected is None or actual is None:
         return expected is None and actual is None
-    if family in ("text", "boolean") or measure in ("non_null", "distinct"):
+    if family != "number" or measure == "non_null":
         return expected == actual
-    if family == "time":
-        return abs(float(expected) - float(actual)) <= EPOCH_TOLERANCE_SECONDS
     return math.isclose(
         float(expected), float(actual), rel_tol=RELATIVE_TOLERANCE, abs_tol=RELATIVE_TOLERANCE
     )

@@ -101,7 +101,11 @@ def _run(command: list[str]) -> None:
 def local_postgres(
     database: str = "funnel", parent_dir: Path | None = None
 ) -> Iterator[PostgresServer]:
-    """Start a fresh server holding an empty `database`; stop it and delete its files on exit."""
+    """Start a fresh server holding an empty `database`; stop it and delete its files on exit.
+
+    Its files go to a new directory under `parent_dir` (default: the system temporary
+    directory), which the `postgres` user must be able to reach when we run as root.
+    """
     binaries = server_bin_dir()
     root = Path(tempfile.mkdtemp(prefix="funnel-pg-", dir=parent_dir))
     data_dir = root / "data"

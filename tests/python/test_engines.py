@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -45,22 +47,28 @@ KEY_KPIS = {
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, EngineBuild]]:
+def builds() -> Iterator[dict[str, EngineBuild]]:
     if shutil.which("java") is None:
         pytest.fail("Java 17 is needed for the Spark build (pyspark runs Spark in a JVM)")
-    work_dir = tmp_path_factory.mktemp("engines")
+    # A directory of its own rather than pytest's numbered ones, which concurrent pytest runs on
+    # the same machine prune after three sessions.
+    with tempfile.TemporaryDirectory(prefix="funnel-engines-") as scratch:
+        yield _build_everywhere(Path(scratch))
+
+
+def _build_everywhere(work_dir: Path) -> dict[str, EngineBuild]:
     warehouse_dir = work_dir / "duckdb"
     warehouse_dir.mkdir()
     raw_warehouse = warehouse_dir / "funnel.duckdb"
     generate(raw_warehouse, leads=LEADS, seed=11, as_of=AS_OF)
     results = {"duckdb": build_on_duckdb(warehouse_dir, work_dir, DBT_VARS)}
-    with local_postgres(parent_dir=work_dir) as server:
+    with local_postgres() as server:
         results["postgres"] = build_on_postgres(raw_warehouse, server, work_dir, DBT_VARS)
     results["spark"] = build_on_spark(raw_warehouse, work_dir, DBT_VARS)
     print("\nwall time per engine (raw copy + dbt build + reading marts):")
     for engine, build in results.items():
         print(f"  {engine:<10} {build.seconds:6.1f} s")
-    yield results
+    return results
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "postgres", "spark"])

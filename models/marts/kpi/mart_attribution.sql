@@ -155,7 +155,8 @@ final as (
         channel,
         touch_position,
         touch_count,
-        round(days_before_opportunity, 2) as days_before_opportunity,
+        {{ rounded_ratio(dbt.datediff('touched_at', 'opportunity_created_at', 'second'), 86400, 2) }}
+            as days_before_opportunity,
         -- Credits are doubles on every engine (decimal literals would make them numeric on
         -- PostgreSQL and decimal on Spark).
         cast(first_touch_credit as {{ type_double() }}) as first_touch_credit,
