@@ -1,10 +1,18 @@
-"""Shared fixtures: every test gets its own warehouse directory."""
+"""Shared fixtures: every test gets its own warehouse directory; the end-to-end suites share one
+generated-and-built warehouse per session, since a whole run takes about half a minute."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+
+from orchestration.pipeline import PipelineOutcome, run_pipeline
+from orchestration.raw.generator import generate
+
+AS_OF = datetime(2026, 11, 1)
 
 
 @pytest.fixture
@@ -13,3 +21,14 @@ def warehouse_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory.mkdir()
     monkeypatch.setenv("FUNNEL_WAREHOUSE_DIR", str(directory))
     return directory
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, PipelineOutcome]]:
+    """1,500 generated people built end to end at a fixed as-of: (warehouse file, outcome)."""
+    directory = tmp_path_factory.mktemp("warehouse")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FUNNEL_WAREHOUSE_DIR", str(directory))
+        generate(directory / "funnel.duckdb", leads=1500, seed=7, as_of=AS_OF)
+        outcome = run_pipeline(as_of=AS_OF.isoformat(sep=" "))
+        yield directory / "funnel.duckdb", outcome

@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -39,16 +38,6 @@ STAGING_MODELS = {
     "stg_marketo__programs",
     "stg_marketo__campaigns",
 }
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, PipelineOutcome]]:
-    directory = tmp_path_factory.mktemp("warehouse")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("FUNNEL_WAREHOUSE_DIR", str(directory))
-        generate(directory / "funnel.duckdb", leads=1500, seed=7, as_of=AS_OF)
-        outcome = run_pipeline(as_of=AS_OF.isoformat(sep=" "))
-        yield directory / "funnel.duckdb", outcome
 
 
 def _query(database: Path, sql: str) -> list[tuple]:
@@ -90,6 +79,9 @@ PUBLISHED_MARTS = {
     "mart_attribution",
     "mart_funnel_conversion",
     "mart_lead_score_calibration",
+    "fct_opportunities",
+    "fct_pipeline_snapshots",
+    "mart_shared_kpis",
 }
 LEAD_CYCLE_COLUMNS = [
     "person_key",

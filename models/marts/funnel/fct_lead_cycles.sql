@@ -49,6 +49,9 @@ pivoted as (
 
 final as (
     select
+        {{ dbt.hash(dbt.concat(["pivoted.person_key", "':'",
+                                dbt.cast("pivoted.cycle_number", dbt.type_string())])) }}
+            as lead_cycle_key,
         pivoted.person_key,
         pivoted.cycle_number,
         persons.crm_lead_id,

@@ -1,0 +1,455 @@
+{#- The shared KPIs both teams are measured by: one row per period (month, quarter) x breakdown
+    (total, segment, sourced_by, team, rep) x KPI, with the numerator and denominator the value
+    comes from, the agreed target where there is one, and the previous period's value. Every
+    formula is written once, here, and described in the kpi_definitions seed. Counts and amounts
+    are zero-filled over the periods up to as-of; a ratio without a denominator is null. -#}
+
+with
+
+cycles as (
+    select
+        fct_lead_cycles.*,
+        dim_person.segment_code,
+        case when fct_lead_cycles.is_marketing_sourced then 'marketing' else 'sales' end
+            as sourced_by,
+        coalesce(
+            fct_lead_cycles.mql_at, fct_lead_cycles.sal_at, fct_lead_cycles.sql_at,
+            fct_lead_cycles.opportunity_created_at, fct_lead_cycles.won_at
+        ) as reached_mql_at,
+        coalesce(
+            fct_lead_cycles.sal_at, fct_lead_cycles.sql_at,
+            fct_lead_cycles.opportunity_created_at, fct_lead_cycles.won_at
+        ) as reached_sal_at,
+        coalesce(
+            fct_lead_cycles.sql_at, fct_lead_cycles.opportunity_created_at, fct_lead_cycles.won_at
+        ) as reached_sql_at,
+        coalesce(fct_lead_cycles.opportunity_created_at, fct_lead_cycles.won_at)
+            as reached_opportunity_at
+    from {{ ref('fct_lead_cycles') }} as fct_lead_cycles
+    inner join {{ ref('dim_person') }} as dim_person
+        on fct_lead_cycles.person_key = dim_person.person_key
+),
+
+opportunities as (
+    select * from {{ ref('fct_opportunities') }}
+),
+
+pipeline_opportunities as (
+    select * from opportunities
+    where is_pipeline
+),
+
+closed_pipeline as (
+    select * from pipeline_opportunities
+    where is_closed
+),
+
+won_opportunities as (
+    select * from opportunities
+    where is_won
+),
+
+due_renewals as (
+    select * from opportunities
+    where is_renewal
+),
+
+first_wins as (
+    select * from opportunities
+    where is_first_win_of_account
+),
+
+follow_up_slas as (
+    select
+        fct_sla_instances.started_at,
+        fct_sla_instances.status,
+        cycles.segment_code,
+        cycles.sourced_by
+    from {{ ref('fct_sla_instances') }} as fct_sla_instances
+    inner join cycles
+        on
+            fct_sla_instances.person_key = cycles.person_key
+            and fct_sla_instances.cycle_number = cycles.cycle_number
+    where fct_sla_instances.policy_key = 'mql_follow_up'
+),
+
+commit_snapshots as (
+    select * from {{ ref('fct_pipeline_snapshots') }}
+    where is_committed
+),
+
+mql_targets as (
+    select * from {{ ref('mql_targets') }}
+),
+
+quality_floor as (
+    select max(floor_rate) as floor_rate from {{ ref('sla_floors') }}
+    where policy_key = 'mql_quality'
+),
+
+definitions as (
+    select * from {{ ref('kpi_definitions') }}
+),
+
+measured as (
+    {{ kpi_rollup('cycles', 'mqls', 'mql_at', 'count(*)') }}
+    union all
+    {{ kpi_rollup('cycles', 'sals', 'sal_at', 'count(*)') }}
+    union all
+    {{ kpi_rollup('cycles', 'sqls', 'sql_at', 'count(*)') }}
+    union all
+    {{ kpi_rollup('cycles', 'lead_to_mql_rate', 'lead_at',
+                  'count(reached_mql_at)', 'count(*)') }}
+    union all
+    {{ kpi_rollup('cycles', 'mql_to_sal_rate', 'mql_at', 'count(reached_sal_at)', 'count(*)') }}
+    union all
+    {{ kpi_rollup('cycles', 'sal_to_sql_rate', 'sal_at', 'count(reached_sql_at)', 'count(*)') }}
+    union all
+    {{ kpi_rollup('cycles', 'sql_to_opportunity_rate', 'sql_at',
+                  'count(reached_opportunity_at)', 'count(*)') }}
+    union all
+    {{ kpi_rollup('cycles', 'mql_to_won_rate', 'mql_at', 'count(won_at)', 'count(*)') }}
+    union all
+    {{ kpi_rollup('pipeline_opportunities', 'pipeline_created_count', 'created_date', 'count(*)',
+                  breakdowns=['segment', 'sourced_by', 'team']) }}
+    union all
+    {{ kpi_rollup('pipeline_opportunities', 'pipeline_created_amount', 'created_date',
+                  'coalesce(sum(amount), 0)', breakdowns=['segment', 'sourced_by', 'team']) }}
+    union all
+    {{ kpi_rollup('pipeline_opportunities', 'marketing_sourced_pipeline_share', 'created_date',
+                  "coalesce(sum(case when sourced_by = 'marketing' then amount end), 0)",
+                  'coalesce(sum(amount), 0)', breakdowns=['segment', 'team']) }}
+    union all
+    {{ kpi_rollup('pipeline_opportunities', 'pipeline_cohort_win_rate', 'created_date',
+                  'sum(case when is_won then 1 else 0 end)',
+                  'sum(case when is_closed then 1 else 0 end)',
+                  breakdowns=['segment', 'sourced_by', 'team']) }}
+    union all
+    {{ kpi_rollup('won_opportunities', 'bookings_amount', 'close_date', 'coalesce(sum(amount), 0)',
+                  breakdowns=['segment', 'sourced_by', 'team']) }}
+    union all
+    {{ kpi_rollup('closed_pipeline', 'win_rate_count', 'close_date',
+                  'sum(case when is_won then 1 else 0 end)', 'count(*)',
+                  breakdowns=['segment', 'sourced_by', 'team']) }}
+    union all
+    {{ kpi_rollup('closed_pipeline', 'win_rate_amount', 'close_date',
+                  'coalesce(sum(won_amount), 0)', 'coalesce(sum(amount), 0)',
+                  breakdowns=['segment', 'sourced_by', 'team']) }}
+    union all
+    {{ kpi_rollup('closed_pipeline', 'average_deal_size', 'close_date',
+                  'coalesce(sum(won_amount), 0)', 'sum(case when is_won then 1 else 0 end)',
+                  breakdowns=['segment', 'sourced_by', 'team']) }}
+    union all
+    {{ kpi_rollup('won_opportunities', 'average_account_bookings', 'close_date',
+                  'coalesce(sum(amount), 0)', 'count(distinct crm_account_id)',
+                  breakdowns=['segment', 'sourced_by', 'team']) }}
+    union all
+    {{ kpi_rollup('closed_pipeline', 'sales_cycle_days', 'close_date',
+                  'coalesce(sum(case when is_won then days_to_close end), 0)',
+                  'sum(case when is_won then 1 else 0 end)',
+                  breakdowns=['segment', 'sourced_by', 'team']) }}
+    union all
+    {{ kpi_rollup('first_wins', 'new_accounts_acquired', 'close_date', 'count(*)',
+                  breakdowns=['segment', 'sourced_by', 'team']) }}
+    union all
+    {{ kpi_rollup('due_renewals', 'customer_retention_rate', 'close_date',
+                  'sum(case when is_won then 1 else 0 end)', 'count(*)',
+                  breakdowns=['segment', 'team']) }}
+    union all
+    {{ kpi_rollup('follow_up_slas', 'mql_follow_up_compliance_rate', 'started_at',
+                  "sum(case when status = 'met' then 1 else 0 end)",
+                  "sum(case when status in ('met', 'breached', 'open_breached') then 1 else 0 end)")
+    }}
+    {% for breakdown, column in [("total", "'all'"), ("segment", "segment_code"),
+                                 ("sourced_by", "sourced_by"), ("team", "owner_team")] %}
+        union all
+        select
+            period_grain,
+            period_start_date,
+            '{{ breakdown }}' as breakdown,
+            {{ column }} as breakdown_value,
+            'forecast_commit_amount' as kpi_code,
+            cast(sum(amount) as {{ type_double() }}) as numerator,
+            cast(null as {{ type_double() }}) as denominator
+        from commit_snapshots
+        group by period_grain, period_start_date{{ ", " ~ column if breakdown != "total" }}
+        union all
+        select
+            period_grain,
+            period_start_date,
+            '{{ breakdown }}' as breakdown,
+            {{ column }} as breakdown_value,
+            'forecast_commit_win_rate' as kpi_code,
+            cast(sum(case when is_won_in_period then amount else 0 end) as {{ type_double() }})
+                as numerator,
+            cast(sum(amount) as {{ type_double() }}) as denominator
+        from commit_snapshots
+        group by period_grain, period_start_date{{ ", " ~ column if breakdown != "total" }}
+    {% endfor %}
+),
+
+as_of as (
+    select cast({{ as_of_timestamp() }} as date) as as_of_date
+),
+
+bounds as (
+    select
+        min(measured.period_start_date) as first_date,
+        max(as_of.as_of_date) as as_of_date
+    from measured
+    cross join as_of
+),
+
+periods as (
+    select distinct
+        'month' as period_grain,
+        dim_date.month_start_date as period_start_date
+    from {{ ref('dim_date') }} as dim_date
+    inner join bounds
+        on dim_date.date_day between bounds.first_date and bounds.as_of_date
+    union all
+    select distinct
+        'quarter' as period_grain,
+        dim_date.quarter_start_date as period_start_date
+    from {{ ref('dim_date') }} as dim_date
+    inner join bounds
+        on dim_date.date_day between bounds.first_date and bounds.as_of_date
+),
+
+series as (
+    select
+        kpi_code,
+        breakdown,
+        breakdown_value,
+        max(case when denominator is not null then 1 else 0 end) = 1 as is_ratio
+    from measured
+    group by kpi_code, breakdown, breakdown_value
+),
+
+zero_filled as (
+    select
+        periods.period_grain,
+        periods.period_start_date,
+        series.breakdown,
+        series.breakdown_value,
+        series.kpi_code,
+        coalesce(measured.numerator, 0) as numerator,
+        case
+            when series.is_ratio then coalesce(measured.denominator, 0)
+        end as denominator
+    from periods
+    cross join series
+    left join measured
+        on
+            periods.period_grain = measured.period_grain
+            and periods.period_start_date = measured.period_start_date
+            and series.breakdown = measured.breakdown
+            and series.breakdown_value = measured.breakdown_value
+            and series.kpi_code = measured.kpi_code
+),
+
+quota_attainment as (
+    select
+        int_quota_attainment.period_grain,
+        int_quota_attainment.period_start_date,
+        int_quota_attainment.breakdown,
+        int_quota_attainment.breakdown_value,
+        'quota_attainment' as kpi_code,
+        int_quota_attainment.booked_amount as numerator,
+        int_quota_attainment.quota_amount as denominator
+    from {{ ref('int_quota_attainment') }} as int_quota_attainment
+    inner join periods
+        on
+            int_quota_attainment.period_grain = periods.period_grain
+            and int_quota_attainment.period_start_date = periods.period_start_date
+),
+
+base as (
+    select * from zero_filled
+    union all
+    select * from quota_attainment
+),
+
+prior_periods as (
+    select
+        base.*,
+        case
+            when base.denominator is null then base.numerator
+            else base.numerator / nullif(base.denominator, 0)
+        end as base_value,
+        case
+            when base.period_grain = 'quarter'
+                then cast({{ dbt.dateadd('month', -3, 'base.period_start_date') }} as date)
+            else cast({{ dbt.dateadd('month', -1, 'base.period_start_date') }} as date)
+        end as prior_period_start_date
+    from base
+),
+
+growth as (
+    {% for growth_kpi, base_kpi in [("mql_growth_rate", "mqls"),
+                                    ("revenue_growth_rate", "bookings_amount"),
+                                    ("account_bookings_growth_rate", "average_account_bookings")] %}
+        select
+            current_period.period_grain,
+            current_period.period_start_date,
+            current_period.breakdown,
+            current_period.breakdown_value,
+            '{{ growth_kpi }}' as kpi_code,
+            current_period.base_value - previous_period.base_value as numerator,
+            previous_period.base_value as denominator
+        from prior_periods as current_period
+        inner join prior_periods as previous_period
+            on
+                current_period.prior_period_start_date = previous_period.period_start_date
+                and current_period.period_grain = previous_period.period_grain
+                and current_period.breakdown = previous_period.breakdown
+                and current_period.breakdown_value = previous_period.breakdown_value
+                and current_period.kpi_code = previous_period.kpi_code
+        where current_period.kpi_code = '{{ base_kpi }}'
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+forecast_accuracy as (
+    select
+        bookings.period_grain,
+        bookings.period_start_date,
+        bookings.breakdown,
+        bookings.breakdown_value,
+        'forecast_accuracy' as kpi_code,
+        bookings.numerator,
+        commits.numerator as denominator
+    from base as bookings
+    inner join base as commits
+        on
+            bookings.period_grain = commits.period_grain
+            and bookings.period_start_date = commits.period_start_date
+            and bookings.breakdown = commits.breakdown
+            and bookings.breakdown_value = commits.breakdown_value
+    where bookings.kpi_code = 'bookings_amount' and commits.kpi_code = 'forecast_commit_amount'
+),
+
+all_kpis as (
+    select * from base
+    union all
+    select * from growth
+    union all
+    select * from forecast_accuracy
+),
+
+targets as (
+    select
+        'month' as period_grain,
+        cast(month_start_date as date) as period_start_date,
+        segment_code,
+        mql_target
+    from mql_targets
+    union all
+    select
+        'quarter' as period_grain,
+        cast({{ dbt.date_trunc('quarter', 'month_start_date') }} as date) as period_start_date,
+        segment_code,
+        mql_target
+    from mql_targets
+),
+
+mql_target_totals as (
+    select
+        period_grain,
+        period_start_date,
+        'segment' as breakdown,
+        segment_code as breakdown_value,
+        sum(mql_target) as target_value
+    from targets
+    group by period_grain, period_start_date, segment_code
+    union all
+    select
+        period_grain,
+        period_start_date,
+        'total' as breakdown,
+        'all' as breakdown_value,
+        sum(mql_target) as target_value
+    from targets
+    group by period_grain, period_start_date
+),
+
+mql_target_attainment as (
+    select
+        all_kpis.period_grain,
+        all_kpis.period_start_date,
+        all_kpis.breakdown,
+        all_kpis.breakdown_value,
+        'mql_target_attainment' as kpi_code,
+        all_kpis.numerator,
+        cast(mql_target_totals.target_value as {{ type_double() }}) as denominator
+    from all_kpis
+    inner join mql_target_totals
+        on
+            all_kpis.period_grain = mql_target_totals.period_grain
+            and all_kpis.period_start_date = mql_target_totals.period_start_date
+            and all_kpis.breakdown = mql_target_totals.breakdown
+            and all_kpis.breakdown_value = mql_target_totals.breakdown_value
+    where all_kpis.kpi_code = 'mqls'
+),
+
+valued as (
+    select
+        kpis.*,
+        case
+            when kpis.kpi_code = 'forecast_accuracy'
+                then case
+                    when kpis.denominator > 0
+                        then greatest(
+                            0, 1 - abs(kpis.numerator - kpis.denominator) / kpis.denominator
+                        )
+                end
+            when kpis.denominator is null then kpis.numerator
+            else kpis.numerator / nullif(kpis.denominator, 0)
+        end as kpi_value,
+        case
+            when kpis.period_grain = 'quarter'
+                then cast({{ dbt.dateadd('month', 3, 'kpis.period_start_date') }} as date)
+            else cast({{ dbt.dateadd('month', 1, 'kpis.period_start_date') }} as date)
+        end as period_end_date
+    from (
+        select * from all_kpis
+        union all
+        select * from mql_target_attainment
+    ) as kpis
+),
+
+final as (
+    select
+        {{ dbt.hash(dbt.concat(["valued.period_grain", "':'",
+                                dbt.cast("valued.period_start_date", dbt.type_string()), "':'",
+                                "valued.breakdown", "':'", "valued.breakdown_value", "':'",
+                                "valued.kpi_code"])) }} as shared_kpi_key,
+        valued.period_grain,
+        valued.period_start_date,
+        valued.period_end_date,
+        valued.period_end_date <= as_of.as_of_date as is_complete_period,
+        valued.breakdown,
+        valued.breakdown_value,
+        valued.kpi_code,
+        definitions.kpi_name,
+        definitions.owning_team,
+        definitions.unit,
+        definitions.higher_is_better,
+        valued.kpi_value,
+        valued.numerator,
+        valued.denominator,
+        case
+            when valued.kpi_code in ('quota_attainment', 'mql_target_attainment')
+                then valued.denominator
+            when valued.kpi_code = 'mql_to_sal_rate'
+                then quality_floor.floor_rate
+        end as target_value,
+        definitions.formula
+    from valued
+    cross join as_of
+    cross join quality_floor
+    inner join definitions
+        on valued.kpi_code = definitions.kpi_code
+)
+
+select * from final
