@@ -43,6 +43,7 @@ KEY_KPIS = {
     "mart_attribution": ["linear_credit", "w_shaped_credit", "time_decay_credit", "won_amount"],
     "mart_lead_score_calibration": ["mqls", "won"],
     "mart_lead_leakage": ["mqls", "never_followed_up"],
+    "mart_shared_kpis": ["kpi_value", "numerator", "denominator"],
 }
 
 
