@@ -31,9 +31,15 @@ class EngineBuild:
     output: str
     marts: dict[str, pa.Table]
 
-    def failure_report(self, tail_lines: int = 60) -> str:
-        lines = self.output.splitlines()
-        return f"dbt build on {self.engine} failed:\n" + "\n".join(lines[-tail_lines:])
+    def failure_report(self, tail_lines: int = 80) -> str:
+        """dbt's summary of what failed (from "Completed with"), else the output's last lines;
+        JVM log lines are left out."""
+        lines = [line for line in self.output.splitlines() if " WARN " not in line]
+        summary = next(
+            (index for index, line in enumerate(lines) if "Completed with" in line), None
+        )
+        shown = lines[summary:] if summary is not None else lines[-tail_lines:]
+        return f"dbt build on {self.engine} failed:\n" + "\n".join(shown[:tail_lines])
 
 
 def profiles_dir(work_dir: Path) -> Path:
