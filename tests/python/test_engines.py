@@ -9,6 +9,7 @@ installs the extras. Select with `-m engines`, leave out with `-m "not engines"`
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -52,7 +53,13 @@ def builds() -> Iterator[dict[str, EngineBuild]]:
     if shutil.which("java") is None:
         pytest.fail("Java 17 is needed for the Spark build (pyspark runs Spark in a JVM)")
     # A directory of its own rather than pytest's numbered ones, which concurrent pytest runs on
-    # the same machine prune after three sessions.
+    # the same machine prune after three sessions. $FUNNEL_ENGINES_WORK_DIR keeps it (warehouses,
+    # dbt logs and targets per engine) for a look after a failure.
+    kept = os.environ.get("FUNNEL_ENGINES_WORK_DIR")
+    if kept:
+        Path(kept).mkdir(parents=True, exist_ok=True)
+        yield _build_everywhere(Path(kept))
+        return
     with tempfile.TemporaryDirectory(prefix="funnel-engines-") as scratch:
         yield _build_everywhere(Path(scratch))
 
