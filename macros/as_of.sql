@@ -22,9 +22,9 @@
 {%- endmacro %}
 
 
-{#- Elapsed days between two timestamps, with minute precision. -#}
+{#- Elapsed days between two timestamps, with minute precision, to two decimals. -#}
 {% macro days_between(start_at, end_at) -%}
-    round({{ dbt.datediff(start_at, end_at, "minute") }} / 1440.0, 2)
+    {{ rounded_ratio(dbt.datediff(start_at, end_at, "minute"), 1440, 2) }}
 {%- endmacro %}
 
 

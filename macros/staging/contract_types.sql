@@ -49,6 +49,11 @@
     {%- if data_type == "varchar" -%}
         {{ return(column.is_string()) }}
     {%- endif -%}
+    {#- Spark's `timestamp` is its instant type; a timestamp_ntz column is cast to it (in the
+        UTC session), so every timestamp downstream has the one type. -#}
+    {%- if target.type == "spark" and landed == "timestamp_ntz" -%}
+        {{ return(false) }}
+    {%- endif -%}
     {{ return(landed.split("(")[0] | trim in spellings.get(data_type, [])) }}
 {%- endmacro %}
 
@@ -130,6 +135,23 @@
             then cast(cast({{ text }} as timestamp with time zone) at time zone 'UTC' as timestamp)
         else cast({{ text }} as timestamp)
     end
+{%- endmacro %}
+
+{#- PostgreSQL: the same, through the null-on-failure casts (macros/cross_database). -#}
+{% macro postgres__parse_utc_timestamp(expression) -%}
+    {%- set text = "replace(nullif(trim(" ~ expression ~ "), ''), ' UTC', 'Z')" -%}
+    case
+        when {{ revenue_funnel.has_zone_suffix(text) }}
+            then {{ dbt.safe_cast(text, "timestamp with time zone") }} at time zone 'UTC'
+        else {{ dbt.safe_cast(text, "timestamp") }}
+    end
+{%- endmacro %}
+
+{#- Spark's cast reads every contract spelling, zone suffixes included, and gives null for
+    text that isn't a timestamp (ANSI mode off, as dbt-spark sets it). A value without a zone is
+    read in the session time zone, which the project's Spark profiles set to UTC. -#}
+{% macro spark__parse_utc_timestamp(expression) -%}
+    cast(nullif(trim({{ expression }}), '') as timestamp)
 {%- endmacro %}
 
 {% macro duckdb__parse_utc_timestamp(expression) -%}

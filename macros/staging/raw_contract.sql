@@ -4,7 +4,7 @@
     unit-test fixtures and contract_source read it. Run as an on-run-start hook. -#}
 {% macro raw_contract_relation() -%}
     {{ return(api.Relation.create(
-        database=target.database,
+        database=target.database if target.database is defined else none,
         schema=generate_schema_name("staging", none) | trim,
         identifier="raw_contract_columns",
         type="table",

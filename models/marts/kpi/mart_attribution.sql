@@ -155,13 +155,16 @@ final as (
         channel,
         touch_position,
         touch_count,
-        round(days_before_opportunity, 2) as days_before_opportunity,
-        first_touch_credit,
-        last_touch_credit,
-        linear_credit,
-        u_shaped_credit,
-        w_shaped_credit,
-        time_decay_credit
+        {{ rounded_ratio(dbt.datediff('touched_at', 'opportunity_created_at', 'second'), 86400, 2) }}
+            as days_before_opportunity,
+        -- Credits are doubles on every engine (decimal literals would make them numeric on
+        -- PostgreSQL and decimal on Spark).
+        cast(first_touch_credit as {{ type_double() }}) as first_touch_credit,
+        cast(last_touch_credit as {{ type_double() }}) as last_touch_credit,
+        cast(linear_credit as {{ type_double() }}) as linear_credit,
+        cast(u_shaped_credit as {{ type_double() }}) as u_shaped_credit,
+        cast(w_shaped_credit as {{ type_double() }}) as w_shaped_credit,
+        cast(time_decay_credit as {{ type_double() }}) as time_decay_credit
     from credited
 )
 

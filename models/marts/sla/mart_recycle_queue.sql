@@ -31,7 +31,7 @@ final as (
         cycles.current_stage,
         stalled.started_at as stalled_since,
         stalled.due_at as recycle_due_at,
-        round({{ dbt.datediff('stalled.started_at', 'stalled.as_of_at', 'hour') }} / 24.0, 1)
+        {{ rounded_ratio(dbt.datediff('stalled.started_at', 'stalled.as_of_at', 'hour'), 24, 1) }}
             as days_stalled
     from stalled
     inner join cycles

@@ -58,10 +58,9 @@ final as (
         recycled.requalified_at,
         case
             when recycled.requalified_at is not null
-                then round(
-                    {{ dbt.datediff('recycled.recycled_at', 'recycled.requalified_at', 'hour') }}
-                    / 24.0, 1
-                )
+                then {{ rounded_ratio(
+                    dbt.datediff('recycled.recycled_at', 'recycled.requalified_at', 'hour'), 24, 1
+                ) }}
         end as days_to_requalify
     from recycled
     left join mas_nurture

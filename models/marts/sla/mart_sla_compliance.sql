@@ -12,7 +12,13 @@ periods as (
         select
             '{{ grain }}' as period_type,
             cast({{ dbt.date_trunc(grain, 'started_at') }} as date) as period_start_date,
-            instances.*
+            instances.policy_key,
+            instances.owning_team,
+            instances.owner_team,
+            instances.owner_user_id,
+            instances.status,
+            instances.satisfied_at,
+            instances.business_minutes_elapsed
         from instances
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
