@@ -20,7 +20,7 @@ import pyarrow as pa
 from orchestration.engines import marts
 from orchestration.engines.postgres import PostgresServer
 from orchestration.engines.raw_tables import copy_raw_to_postgres, export_raw_to_parquet
-from orchestration.settings import PROJECT_DIR
+from orchestration.settings import PROJECT_DIR, WORKING_FILE
 
 
 @dataclass(frozen=True)
@@ -81,11 +81,11 @@ def _build_command(engine: str, dbt_vars: str | None) -> list[str]:
 
 
 def build_on_duckdb(warehouse_dir: Path, work_dir: Path, dbt_vars: str | None) -> EngineBuild:
-    """Build in the DuckDB warehouse that holds the raw tables (`funnel.duckdb`)."""
+    """Build in the working DuckDB database that holds the raw tables, as `funnel run` does."""
     started = time.monotonic()
     environment = _environment(work_dir, "duckdb", {"FUNNEL_WAREHOUSE_DIR": str(warehouse_dir)})
     succeeded, output = _run(_build_command("duckdb", dbt_vars), environment, PROJECT_DIR)
-    built = marts.duckdb_marts(warehouse_dir / "funnel.duckdb") if succeeded else {}
+    built = marts.duckdb_marts(warehouse_dir / WORKING_FILE) if succeeded else {}
     return EngineBuild("duckdb", succeeded, time.monotonic() - started, output, built)
 
 

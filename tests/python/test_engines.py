@@ -27,6 +27,7 @@ from orchestration.engines.builds import (
 from orchestration.engines.compare import compare, fingerprint_table, render
 from orchestration.engines.postgres import local_postgres
 from orchestration.raw.generator import generate
+from orchestration.settings import WORKING_FILE
 
 pytestmark = [pytest.mark.engines, pytest.mark.slow]
 
@@ -66,8 +67,8 @@ def builds() -> Iterator[dict[str, EngineBuild]]:
 
 def _build_everywhere(work_dir: Path) -> dict[str, EngineBuild]:
     warehouse_dir = work_dir / "duckdb"
-    warehouse_dir.mkdir()
-    raw_warehouse = warehouse_dir / "funnel.duckdb"
+    raw_warehouse = warehouse_dir / WORKING_FILE
+    raw_warehouse.parent.mkdir(parents=True)
     generate(raw_warehouse, leads=LEADS, seed=11, as_of=AS_OF)
     results = {"duckdb": build_on_duckdb(warehouse_dir, work_dir, DBT_VARS)}
     with local_postgres() as server:
