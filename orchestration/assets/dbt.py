@@ -1,7 +1,5 @@
 """dbt models as Dagster assets; dbt tests become asset checks (error -> blocking)."""
 
-import json
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -14,7 +12,7 @@ from dagster_dbt import (
 )
 from pydantic import Field
 
-from orchestration.project import dbt_project
+from orchestration.project import dbt_project, dbt_vars_args
 
 WAREHOUSE_POOL = "warehouse"
 
@@ -53,11 +51,7 @@ class DbtBuildConfig(Config):
 def dbt_build_args(config: DbtBuildConfig) -> list[str]:
     # Unit tests check the models' logic on fixtures; they belong to the test suite, not to a
     # production run against whatever the connectors landed (dbt's own advice).
-    args = ["build", "--exclude-resource-type", "unit_test"]
-    as_of = config.as_of or os.environ.get("FUNNEL_AS_OF")
-    if as_of:
-        args += ["--vars", json.dumps({"as_of": as_of})]
-    return args
+    return ["build", "--exclude-resource-type", "unit_test", *dbt_vars_args(config.as_of)]
 
 
 translator = FunnelDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
