@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
+from project_tools import run_project_tool
 
 from orchestration.cli import main
 from orchestration.pipeline import PipelineOutcome, run_pipeline
 from orchestration.raw.generator import generate
-from orchestration.settings import PROJECT_DIR
 
 AS_OF = datetime(2026, 11, 1)
 STAGING_MODELS = {
@@ -204,15 +201,7 @@ def test_dbt_unit_tests_pass_on_the_generated_warehouse(
     built: tuple[Path, PipelineOutcome],
 ) -> None:
     database, _ = built
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "test", "--select", "test_type:unit"],
-        cwd=PROJECT_DIR,
-        env={**os.environ, "FUNNEL_WAREHOUSE_DIR": str(database.parent)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    result = run_project_tool("dbt", ["test", "--select", "test_type:unit"], database.parent)
     assert result.returncode == 0, result.stdout[-3000:]
     passed = re.search(r"PASS=(\d+)", result.stdout)
     assert passed and int(passed.group(1)) >= 5, result.stdout[-2000:]
@@ -223,20 +212,8 @@ def test_every_column_bi_reads_is_described(
 ) -> None:
     database, _ = built
     target = tmp_path / "docs"
-    result = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            "docs",
-            "generate",
-            "--target-path",
-            str(target),
-        ],
-        cwd=PROJECT_DIR,
-        env={**os.environ, "FUNNEL_WAREHOUSE_DIR": str(database.parent)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    result = run_project_tool(
+        "dbt", ["docs", "generate", "--target-path", str(target)], database.parent
     )
     assert result.returncode == 0, result.stdout[-3000:]
     manifest = json.loads((target / "manifest.json").read_text())

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import csv
 import math
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -15,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from project_tools import run_project_tool
 
 from orchestration.pipeline import PipelineOutcome
 from orchestration.settings import PROJECT_DIR
@@ -316,23 +314,10 @@ SEMANTIC_METRICS = [
 
 
 def _semantic_layer(database: Path, metrics: list[str], group_by: str, out: Path) -> pd.DataFrame:
-    result = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "mf"),
-            "query",
-            "--metrics",
-            ",".join(metrics),
-            "--group-by",
-            group_by,
-            "--csv",
-            str(out),
-        ],
-        cwd=PROJECT_DIR,
-        env={**os.environ, "FUNNEL_WAREHOUSE_DIR": str(database.parent)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    result = run_project_tool(
+        "mf",
+        ["query", "--metrics", ",".join(metrics), "--group-by", group_by, "--csv", str(out)],
+        database.parent,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return pd.read_csv(out)

@@ -41,22 +41,7 @@ bounds as (
 ),
 
 periods as (
-    select distinct
-        'month' as period_grain,
-        dim_date.month_start_date as period_start_date,
-        cast({{ dbt.dateadd('month', 1, 'dim_date.month_start_date') }} as date) as period_end_date
-    from {{ ref('dim_date') }} as dim_date
-    inner join bounds
-        on dim_date.date_day between bounds.first_date and bounds.as_of_date
-    union all
-    select distinct
-        'quarter' as period_grain,
-        dim_date.quarter_start_date as period_start_date,
-        cast({{ dbt.dateadd('month', 3, 'dim_date.quarter_start_date') }} as date)
-            as period_end_date
-    from {{ ref('dim_date') }} as dim_date
-    inner join bounds
-        on dim_date.date_day between bounds.first_date and bounds.as_of_date
+    {{ reporting_periods('bounds') }}
 ),
 
 open_at_period_start as (

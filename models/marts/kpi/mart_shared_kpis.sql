@@ -4,6 +4,53 @@
     formula is written once, here, and described in the kpi_definitions seed. Counts and amounts
     are zero-filled over the periods up to as-of; a ratio without a denominator is null. -#}
 
+{#- The KPIs measured directly from a fact: (relation, kpi_code, date that buckets a row into a
+    period, numerator, denominator or none for counts and amounts, breakdowns). -#}
+{%- set won = "sum(case when is_won then 1 else 0 end)" -%}
+{%- set deal_breakdowns = ["segment", "sourced_by", "team"] -%}
+{%- set measures = [
+    ("cycles", "mqls", "mql_at", "count(*)", none, ["segment", "sourced_by"]),
+    ("cycles", "sals", "sal_at", "count(*)", none, ["segment", "sourced_by"]),
+    ("cycles", "sqls", "sql_at", "count(*)", none, ["segment", "sourced_by"]),
+    ("cycles", "lead_to_mql_rate", "lead_at", "count(reached_mql_at)", "count(*)",
+     ["segment", "sourced_by"]),
+    ("cycles", "mql_to_sal_rate", "mql_at", "count(reached_sal_at)", "count(*)",
+     ["segment", "sourced_by"]),
+    ("cycles", "sal_to_sql_rate", "sal_at", "count(reached_sql_at)", "count(*)",
+     ["segment", "sourced_by"]),
+    ("cycles", "sql_to_opportunity_rate", "sql_at", "count(reached_opportunity_at)", "count(*)",
+     ["segment", "sourced_by"]),
+    ("cycles", "mql_to_won_rate", "mql_at", "count(won_at)", "count(*)",
+     ["segment", "sourced_by"]),
+    ("pipeline_opportunities", "pipeline_created_count", "created_date", "count(*)", none,
+     deal_breakdowns),
+    ("pipeline_opportunities", "pipeline_created_amount", "created_date",
+     "coalesce(sum(amount), 0)", none, deal_breakdowns),
+    ("pipeline_opportunities", "marketing_sourced_pipeline_share", "created_date",
+     "coalesce(sum(case when sourced_by = 'marketing' then amount end), 0)",
+     "coalesce(sum(amount), 0)", ["segment", "team"]),
+    ("pipeline_opportunities", "pipeline_cohort_win_rate", "created_date", won,
+     "sum(case when is_closed then 1 else 0 end)", deal_breakdowns),
+    ("won_opportunities", "bookings_amount", "close_date", "coalesce(sum(amount), 0)", none,
+     deal_breakdowns),
+    ("closed_pipeline", "win_rate_count", "close_date", won, "count(*)", deal_breakdowns),
+    ("closed_pipeline", "win_rate_amount", "close_date", "coalesce(sum(won_amount), 0)",
+     "coalesce(sum(amount), 0)", deal_breakdowns),
+    ("closed_pipeline", "average_deal_size", "close_date", "coalesce(sum(won_amount), 0)", won,
+     deal_breakdowns),
+    ("won_opportunities", "average_account_bookings", "close_date", "coalesce(sum(amount), 0)",
+     "count(distinct crm_account_id)", deal_breakdowns),
+    ("closed_pipeline", "sales_cycle_days", "close_date",
+     "coalesce(sum(case when is_won then days_to_close end), 0)", won, deal_breakdowns),
+    ("first_wins", "new_accounts_acquired", "close_date", "count(*)", none, deal_breakdowns),
+    ("due_renewals", "customer_retention_rate", "close_date", won, "count(*)",
+     ["segment", "team"]),
+    ("follow_up_slas", "mql_follow_up_compliance_rate", "started_at",
+     "sum(case when status = 'met' then 1 else 0 end)",
+     "sum(case when status in ('met', 'breached', 'open_breached') then 1 else 0 end)",
+     ["segment", "sourced_by"]),
+] -%}
+
 with
 
 cycles as (
@@ -92,74 +139,10 @@ definitions as (
 ),
 
 measured as (
-    {{ kpi_rollup('cycles', 'mqls', 'mql_at', 'count(*)') }}
-    union all
-    {{ kpi_rollup('cycles', 'sals', 'sal_at', 'count(*)') }}
-    union all
-    {{ kpi_rollup('cycles', 'sqls', 'sql_at', 'count(*)') }}
-    union all
-    {{ kpi_rollup('cycles', 'lead_to_mql_rate', 'lead_at',
-                  'count(reached_mql_at)', 'count(*)') }}
-    union all
-    {{ kpi_rollup('cycles', 'mql_to_sal_rate', 'mql_at', 'count(reached_sal_at)', 'count(*)') }}
-    union all
-    {{ kpi_rollup('cycles', 'sal_to_sql_rate', 'sal_at', 'count(reached_sql_at)', 'count(*)') }}
-    union all
-    {{ kpi_rollup('cycles', 'sql_to_opportunity_rate', 'sql_at',
-                  'count(reached_opportunity_at)', 'count(*)') }}
-    union all
-    {{ kpi_rollup('cycles', 'mql_to_won_rate', 'mql_at', 'count(won_at)', 'count(*)') }}
-    union all
-    {{ kpi_rollup('pipeline_opportunities', 'pipeline_created_count', 'created_date', 'count(*)',
-                  breakdowns=['segment', 'sourced_by', 'team']) }}
-    union all
-    {{ kpi_rollup('pipeline_opportunities', 'pipeline_created_amount', 'created_date',
-                  'coalesce(sum(amount), 0)', breakdowns=['segment', 'sourced_by', 'team']) }}
-    union all
-    {{ kpi_rollup('pipeline_opportunities', 'marketing_sourced_pipeline_share', 'created_date',
-                  "coalesce(sum(case when sourced_by = 'marketing' then amount end), 0)",
-                  'coalesce(sum(amount), 0)', breakdowns=['segment', 'team']) }}
-    union all
-    {{ kpi_rollup('pipeline_opportunities', 'pipeline_cohort_win_rate', 'created_date',
-                  'sum(case when is_won then 1 else 0 end)',
-                  'sum(case when is_closed then 1 else 0 end)',
-                  breakdowns=['segment', 'sourced_by', 'team']) }}
-    union all
-    {{ kpi_rollup('won_opportunities', 'bookings_amount', 'close_date', 'coalesce(sum(amount), 0)',
-                  breakdowns=['segment', 'sourced_by', 'team']) }}
-    union all
-    {{ kpi_rollup('closed_pipeline', 'win_rate_count', 'close_date',
-                  'sum(case when is_won then 1 else 0 end)', 'count(*)',
-                  breakdowns=['segment', 'sourced_by', 'team']) }}
-    union all
-    {{ kpi_rollup('closed_pipeline', 'win_rate_amount', 'close_date',
-                  'coalesce(sum(won_amount), 0)', 'coalesce(sum(amount), 0)',
-                  breakdowns=['segment', 'sourced_by', 'team']) }}
-    union all
-    {{ kpi_rollup('closed_pipeline', 'average_deal_size', 'close_date',
-                  'coalesce(sum(won_amount), 0)', 'sum(case when is_won then 1 else 0 end)',
-                  breakdowns=['segment', 'sourced_by', 'team']) }}
-    union all
-    {{ kpi_rollup('won_opportunities', 'average_account_bookings', 'close_date',
-                  'coalesce(sum(amount), 0)', 'count(distinct crm_account_id)',
-                  breakdowns=['segment', 'sourced_by', 'team']) }}
-    union all
-    {{ kpi_rollup('closed_pipeline', 'sales_cycle_days', 'close_date',
-                  'coalesce(sum(case when is_won then days_to_close end), 0)',
-                  'sum(case when is_won then 1 else 0 end)',
-                  breakdowns=['segment', 'sourced_by', 'team']) }}
-    union all
-    {{ kpi_rollup('first_wins', 'new_accounts_acquired', 'close_date', 'count(*)',
-                  breakdowns=['segment', 'sourced_by', 'team']) }}
-    union all
-    {{ kpi_rollup('due_renewals', 'customer_retention_rate', 'close_date',
-                  'sum(case when is_won then 1 else 0 end)', 'count(*)',
-                  breakdowns=['segment', 'team']) }}
-    union all
-    {{ kpi_rollup('follow_up_slas', 'mql_follow_up_compliance_rate', 'started_at',
-                  "sum(case when status = 'met' then 1 else 0 end)",
-                  "sum(case when status in ('met', 'breached', 'open_breached') then 1 else 0 end)")
-    }}
+    {% for relation, kpi_code, date_column, numerator, denominator, breakdowns in measures %}
+        {{ kpi_rollup(relation, kpi_code, date_column, numerator, denominator, breakdowns) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
     {% for breakdown, column in [("total", "'all'"), ("segment", "segment_code"),
                                  ("sourced_by", "sourced_by"), ("team", "owner_team")] %}
         union all
@@ -201,19 +184,7 @@ bounds as (
 ),
 
 periods as (
-    select distinct
-        'month' as period_grain,
-        dim_date.month_start_date as period_start_date
-    from {{ ref('dim_date') }} as dim_date
-    inner join bounds
-        on dim_date.date_day between bounds.first_date and bounds.as_of_date
-    union all
-    select distinct
-        'quarter' as period_grain,
-        dim_date.quarter_start_date as period_start_date
-    from {{ ref('dim_date') }} as dim_date
-    inner join bounds
-        on dim_date.date_day between bounds.first_date and bounds.as_of_date
+    {{ reporting_periods('bounds') }}
 ),
 
 series as (

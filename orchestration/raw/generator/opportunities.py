@@ -113,7 +113,7 @@ def _assemble(rng, as_of, parts, owners: np.ndarray | None = None) -> Opportunit
     rows = steps + closes
     position = position_in_group(rows)
     deal = np.repeat(np.arange(n), rows)
-    gap = rng.uniform(2, 18, len(deal)) * SECONDS_PER_DAY
+    gap = rng.uniform(5, 30, len(deal)) * SECONDS_PER_DAY
     gap[position == 0] = 0
     running = np.cumsum(gap)
     starts = np.concatenate([[0], np.cumsum(rows)[:-1]])
@@ -125,6 +125,7 @@ def _assemble(rng, as_of, parts, owners: np.ndarray | None = None) -> Opportunit
             type_index[deal] == 2, np.where(position == 0, 0, N_OPEN - 1), open_stage
         )
     stage = np.where(is_close, np.where(won[deal], WON_INDEX, LOST_INDEX), open_stage)
+    final_step_at = at[starts + rows - 1]  # the close, for a deal that closes
     happened = at <= as_of
     deal, stage, at = deal[happened], stage[happened], at[happened]
     history_amount = amount[deal].copy()
@@ -139,8 +140,12 @@ def _assemble(rng, as_of, parts, owners: np.ndarray | None = None) -> Opportunit
     closed = current_stage >= N_OPEN
     closed_at = np.where(closed, at[last_row], np.nan)
     planned_close = created + rng.uniform(30, 120, n) * SECONDS_PER_DAY
-    expected_close = np.where(closed, closed_at, planned_close)
-    history_close = np.where(stage >= N_OPEN, at, planned_close[deal])
+    # Reps date a deal that will close near its real close (a fixed per-deal slip of -10 to +20
+    # days, so forecasts are neither perfect nor random); a deal that stalls keeps its plan.
+    estimate_slip = ((np.arange(n) * 7919) % 31 - 10) * SECONDS_PER_DAY
+    rep_estimate = np.where(closes, final_step_at + estimate_slip, planned_close)
+    expected_close = np.where(closed, closed_at, rep_estimate)
+    history_close = np.where(stage >= N_OPEN, at, rep_estimate[deal])
     owner = owners[account] if owners is not None else np.zeros(n, dtype=np.int64)
     return Opportunities(
         account=account,

@@ -27,7 +27,7 @@ STAGE_FORECAST = (
     "Pipeline",
     "Best Case",
     "Best Case",
-    "Best Case",
+    "Commit",
     "Commit",
     "Commit",
 )
