@@ -81,12 +81,26 @@ def _roll_back_changed_records(connection: object, table: ContractTable, cutoff:
     execute = connection.execute  # type: ignore[attr-defined]
     execute(
         f"delete from {relation} where _fivetran_synced > {cutoff} "
-        f"and ({created} is null or {created} > {cutoff})"
+        f"and ({created} is null or {created} > {cutoff}){_unreferenced(table, cutoff)}"
     )
     execute(
         f"update {relation} set _fivetran_synced = {earlier}, {modified} = {earlier} "
         f"where _fivetran_synced > {cutoff}"
     )
+
+
+def _unreferenced(table: ContractTable, cutoff: str) -> str:
+    """A Marketo lead that activities landed by the cutoff already name existed then, whatever
+    its `created_at` says (a merge survivor's can be later than the merge)."""
+    if table.qualified_name != "marketo.lead":
+        return ""
+    schema = raw_schemas()["marketo"]
+    activity_leads = " union all ".join(
+        f'select lead_id from "{schema}"."{other.name}" where _fivetran_synced <= {cutoff}'
+        for other in contract_tables()
+        if other.source == "marketo" and other.name.startswith("activity_")
+    )
+    return f" and id not in ({activity_leads})"
 
 
 def _roll_back_statuses(connection: object, cutoff: str) -> None:
