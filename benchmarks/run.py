@@ -219,25 +219,40 @@ class SizeRun:
         }
 
 
-def _rows(result: dict[str, object]) -> list[tuple[str, float, float, float | None]]:
-    rows: list[tuple[str, float, float, float | None]] = []
+Row = tuple[str, float, float | None, float | None, float | None]
+
+
+def _rows(result: dict[str, object]) -> list[Row]:
+    rows: list[Row] = []
     for phase in result["phases"]:  # type: ignore[attr-defined]
         rows.append(
-            (phase["phase"], phase["seconds"], phase["peak_rss_mb"], phase["peak_tree_rss_mb"])
+            (
+                phase["phase"],
+                phase["seconds"],
+                phase["cpu_seconds"],
+                phase["peak_rss_mb"],
+                phase["peak_tree_rss_mb"],
+            )
         )
         steps = result["dagster_steps"].get(phase["phase"], {}).get("steps", {})  # type: ignore[attr-defined]
         for step, seconds in steps.items():
-            rows.append((f"  {phase['phase']}:{step}", seconds, float("nan"), None))
+            rows.append((f"  {phase['phase']}:{step}", seconds, None, None, None))
     return rows
+
+
+def _number(value: float | None, digits: int = 0) -> str:
+    return "" if value is None else f"{value:,.{digits}f}"
 
 
 def print_result(result: dict[str, object]) -> None:
     print(f"\n{result['leads']:,} leads")
-    print(f"  {'phase':<34} {'seconds':>9} {'peak RSS MB':>12} {'tree RSS MB':>12}")
-    for phase, seconds, rss, tree in _rows(result):
-        rss_text = "" if rss != rss else f"{rss:,.0f}"
-        tree_text = "" if tree is None else f"{tree:,.0f}"
-        print(f"  {phase:<34} {seconds:>9.1f} {rss_text:>12} {tree_text:>12}")
+    header = f"{'seconds':>9} {'CPU s':>9} {'peak RSS MB':>12} {'tree RSS MB':>12}"
+    print(f"  {'phase':<34} {header}")
+    for phase, seconds, cpu, rss, tree in _rows(result):
+        print(
+            f"  {phase:<34} {seconds:>9.1f} {_number(cpu, 1):>9} {_number(rss):>12} "
+            f"{_number(tree):>12}"
+        )
     ratio = result["incremental_to_full_ratio"]
     if ratio is not None:
         print(f"  incremental / full run: {ratio:.1%}")

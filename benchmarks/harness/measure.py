@@ -27,6 +27,7 @@ class Measurement:
     seconds: float
     peak_rss_mb: float
     peak_tree_rss_mb: float | None
+    cpu_seconds: float
     returncode: int
     output_tail: str
 
@@ -104,6 +105,7 @@ def run_phase(
         seconds=round(seconds, 2),
         peak_rss_mb=round(usage.ru_maxrss / 1024, 1),  # Linux reports kilobytes
         peak_tree_rss_mb=round(sampler.peak / 2**20, 1) if sampler else None,
+        cpu_seconds=round(usage.ru_utime + usage.ru_stime, 2),
         returncode=process.returncode,
         output_tail=log_file.read_text()[-3000:],
     )
