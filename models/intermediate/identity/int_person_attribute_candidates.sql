@@ -72,6 +72,13 @@ mas_lead as (
 -- One pass over each record table: a cross join with its attribute names, not one scan per
 -- attribute (the record tables are staging views, re-read on every reference).
 {% for source, attributes in sources.items() %}
+    {{ source }}_attribute_names as (
+        {%- for attribute in attributes %}
+            select '{{ attribute }}' as attribute_name
+            {% if not loop.last %}union all{% endif %}
+        {%- endfor %}
+    ),
+
     {{ source }}_unpivoted as (
         select
             persons.person_key,
@@ -89,12 +96,7 @@ mas_lead as (
             on
                 persons.source_system = '{{ source }}'
                 and {{ source }}.record_id = persons.source_record_id
-        cross join (
-            {%- for attribute in attributes %}
-                select '{{ attribute }}' as attribute_name
-                {% if not loop.last %}union all{% endif %}
-            {%- endfor %}
-        ) as attribute_names
+        cross join {{ source }}_attribute_names as attribute_names
     ),
 {% endfor %}
 
