@@ -41,7 +41,7 @@ from harness.measure import Measurement, PhaseFailed, run_phase
 
 from orchestration.raw.contract import contract_tables, raw_schemas
 from orchestration.raw.day_split import append_day, hold_back_last_day
-from orchestration.settings import PROJECT_DIR, WAREHOUSE_FILE_NAME, connect_warehouse
+from orchestration.settings import PROJECT_DIR, WORKING_FILE, connect_warehouse
 
 RESULTS_DIR = PROJECT_DIR / "benchmarks" / "results"
 BIN_DIR = Path(sys.executable).parent
@@ -97,8 +97,8 @@ def _export_raw(database: Path, folder: Path) -> None:
 
 
 def _copy_warehouse(source: Path, target: Path) -> None:
-    target.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source / WAREHOUSE_FILE_NAME, target / WAREHOUSE_FILE_NAME)
+    """The whole warehouse folder: the working database runs build in, and any published one."""
+    shutil.copytree(source, target, dirs_exist_ok=True)
 
 
 class SizeRun:
@@ -157,7 +157,7 @@ class SizeRun:
             ),
             generated,
         )
-        database = generated / WAREHOUSE_FILE_NAME
+        database = generated / WORKING_FILE
         self.day_rows = hold_back_last_day(database, self.as_of, self.scratch / "day")
         _export_raw(database, self.scratch / "export")
         database.unlink()
@@ -192,7 +192,7 @@ class SizeRun:
         home.mkdir(exist_ok=True)
         self._phase("run", self._funnel("run", "--as-of", self.as_of.isoformat()), warehouse)
         self.run_steps["run"] = latest_run_steps(home)
-        append_day(warehouse / WAREHOUSE_FILE_NAME, self.scratch / "day")
+        append_day(warehouse / WORKING_FILE, self.scratch / "day")
         self._phase(
             "incremental", self._funnel("run", "--as-of", self.next_day.isoformat()), warehouse
         )

@@ -7,7 +7,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from orchestration.settings import export_environment, warehouse_path
+from orchestration.settings import export_environment, stale_profile_problem, working_path
 
 
 def _parse_as_of(value: str) -> datetime:
@@ -27,7 +27,7 @@ def _parse_as_of(value: str) -> datetime:
 def _generate(args: argparse.Namespace) -> int:
     from orchestration.raw.generator import generate
 
-    database = warehouse_path()
+    database = working_path()
     print(f"Generating {args.leads:,} leads (seed {args.seed}) into {database} ...", flush=True)
     report = generate(
         database, leads=args.leads, seed=args.seed, as_of=args.as_of, faults=args.faults
@@ -49,7 +49,7 @@ def _generate(args: argparse.Namespace) -> int:
 def _load(args: argparse.Namespace) -> int:
     from orchestration.raw.loader import LoadError, load_folder
 
-    database = warehouse_path()
+    database = working_path()
     try:
         report = load_folder(Path(args.path), database)
     except LoadError as error:
@@ -109,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     export_environment()
+    problem = stale_profile_problem()
+    if problem:
+        print(f"funnel {args.command}: {problem}", file=sys.stderr)
+        return 2
     if args.command == "generate" and args.leads < 1:
         print("funnel generate: --leads must be at least 1", file=sys.stderr)
         return 2

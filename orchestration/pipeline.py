@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
 from dagster import (
     AssetCheckEvaluation,
     AssetCheckSeverity,
@@ -13,7 +14,16 @@ from dagster import (
     DagsterInstance,
 )
 
-from orchestration.settings import export_environment, warehouse_path
+from orchestration.checks.results import RESULTS_TABLE
+from orchestration.publication import PUBLISHED, Publication, publish_governance_only
+from orchestration.settings import (
+    connect_warehouse,
+    export_environment,
+    published_path,
+    working_path,
+)
+
+GATE_CHECK_PREFIXES = ("raw_", "marts_")
 
 
 @dataclass
@@ -25,16 +35,62 @@ class CheckFailure:
 
 
 @dataclass
+class GateFailure:
+    """One expectation that was not met, as governance.expectation_results records it."""
+
+    suite: str
+    expectation: str
+    table: str
+    column: str | None
+    severity: str
+    status: str
+    observed_value: str | None
+    unexpected_count: int | None
+    failing_sample: str | None
+    steward_name: str
+    steward_contact: str
+    error_message: str | None
+
+
+@dataclass
 class PipelineOutcome:
     succeeded: bool
+    run_id: str = ""
     failed_steps: list[str] = field(default_factory=list)
     failed_checks: list[CheckFailure] = field(default_factory=list)
+    gate_failures: list[GateFailure] = field(default_factory=list)
+    publication: Publication | None = None
     materialized: int = 0
     checks_passed: int = 0
 
     @property
     def blocking_failures(self) -> list[CheckFailure]:
         return [c for c in self.failed_checks if c.severity == AssetCheckSeverity.ERROR.value]
+
+    def steward_summary(self) -> list[str]:
+        """Failures grouped by the steward who answers for them."""
+        lines: list[str] = []
+        by_steward: dict[str, list[GateFailure]] = {}
+        for failure in self.gate_failures:
+            steward = f"{failure.steward_name} <{failure.steward_contact}>"
+            by_steward.setdefault(steward, []).append(failure)
+        for steward, failures in by_steward.items():
+            lines.append(f"  for {steward}:")
+            for failure in failures:
+                where = f"{failure.table}.{failure.column}" if failure.column else failure.table
+                label = "GATE ERROR" if failure.status == "error" else failure.severity.upper()
+                detail = (
+                    f"not evaluated: {failure.error_message}"
+                    if failure.status == "error"
+                    else failure.observed_value
+                )
+                sample = (
+                    f"; e.g. {failure.failing_sample}"
+                    if failure.failing_sample and failure.failing_sample != "[]"
+                    else ""
+                )
+                lines.append(f"    {label} {failure.expectation} on {where}: {detail}{sample}")
+        return lines
 
     def summary(self) -> str:
         lines = [
@@ -44,10 +100,20 @@ class PipelineOutcome:
         for step in self.failed_steps:
             lines.append(f"FAILED step {step}")
         for check in self.failed_checks:
+            if check.check.startswith(GATE_CHECK_PREFIXES):
+                continue
             label = "FAILED" if check.severity == AssetCheckSeverity.ERROR.value else "WARN"
             lines.append(f"{label} check {check.check} on {check.asset}: {check.detail}")
+        if self.gate_failures:
+            lines.append(
+                f"Governance gates: {len(self.gate_failures)} expectations not met "
+                f"(governance.expectation_results, run {self.run_id}):"
+            )
+            lines += self.steward_summary()
+        if self.publication is not None:
+            lines.append(self.publication.describe())
         if self.succeeded:
-            lines.append(f"Pipeline succeeded; warehouse: {warehouse_path()}")
+            lines.append(f"Pipeline succeeded; BI reads {published_path()}")
         else:
             lines.append("Pipeline FAILED: see the failures above.")
         return "\n".join(lines)
@@ -66,6 +132,43 @@ def _check_detail(evaluation: AssetCheckEvaluation) -> str:
     return evaluation.description or "failed"
 
 
+def gate_failures(run_id: str) -> list[GateFailure]:
+    """The run's expectations that were not met, from the working database."""
+    working = working_path()
+    if not working.exists():
+        return []
+    with connect_warehouse(working, read_only=True) as connection:
+        try:
+            rows = connection.execute(
+                "select suite, expectation, table_name, column_name, severity, status, "
+                "observed_value, unexpected_count, failing_sample, steward_name, "
+                f"steward_contact, error_message from {RESULTS_TABLE} "
+                "where run_id = ? and not passed order by steward_name, severity, suite",
+                [run_id],
+            ).fetchall()
+        except duckdb.CatalogException:
+            return []
+    return [GateFailure(*row) for row in rows]
+
+
+def _publication_of(run_id: str) -> Publication | None:
+    published = published_path()
+    if not published.exists():
+        return None
+    with connect_warehouse(published, read_only=True) as connection:
+        try:
+            row = connection.execute(
+                "select status, marts_run_id, marts_published_at from governance.publications "
+                "where run_id = ? order by published_at desc limit 1",
+                [run_id],
+            ).fetchone()
+        except duckdb.CatalogException:
+            return None
+    if row is None:
+        return None
+    return Publication(published, run_id, row[0], row[1], row[2], {})
+
+
 def run_pipeline(
     as_of: str | None = None, raw_config: dict[str, Any] | None = None
 ) -> PipelineOutcome:
@@ -77,17 +180,18 @@ def run_pipeline(
 
     job = defs.resolve_job_def("funnel_pipeline")
     run_config = {
-        "ops": {
-            "raw_tables": {"config": raw_config or {}},
-            "dbt_models": {"config": {"as_of": as_of}},
-        },
+        "ops": {"raw_tables": {"config": raw_config or {}}},
+        "resources": {"run_settings": {"config": {"as_of": as_of}}},
         "loggers": {"console": {"config": {"log_level": "INFO"}}},
     }
     with _instance() as instance:
         result = job.execute_in_process(
-            run_config=run_config, instance=instance, raise_on_error=False
+            run_config=run_config,
+            instance=instance,
+            raise_on_error=False,
+            tags={"funnel/trigger": "cli", "funnel/as_of": as_of or "now"},
         )
-    outcome = PipelineOutcome(succeeded=result.success)
+    outcome = PipelineOutcome(succeeded=result.success, run_id=result.run_id)
     for event in result.all_events:
         if event.event_type == DagsterEventType.STEP_FAILURE:
             message = (
@@ -113,5 +217,14 @@ def run_pipeline(
                     )
                 )
     if outcome.blocking_failures or outcome.failed_steps:
+        outcome.succeeded = False
+    outcome.gate_failures = gate_failures(result.run_id)
+    outcome.publication = _publication_of(result.run_id)
+    if outcome.publication is None and not outcome.succeeded and working_path().exists():
+        # Stopped before or outside the gates (a failed dbt test, a failed step): record the run
+        # as blocked so the publication says so, with whatever the gates found.
+        reason = "; ".join(outcome.failed_steps)[:2000] or "the run failed"
+        outcome.publication = publish_governance_only(result.run_id, reason)
+    if outcome.publication is not None and outcome.publication.status != PUBLISHED:
         outcome.succeeded = False
     return outcome

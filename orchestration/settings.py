@@ -8,9 +8,14 @@ import sys
 from pathlib import Path
 
 import duckdb
+import jinja2
+import yaml
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-WAREHOUSE_FILE_NAME = "funnel.duckdb"
+# What BI reads: marts and governance only, replaced atomically when the mart gates pass.
+PUBLISHED_FILE_NAME = "funnel.duckdb"
+# Where a run builds: raw schemas, staging, intermediate, marts (never read by BI).
+WORKING_FILE = Path("build") / "funnel_build.duckdb"
 
 
 def warehouse_dir() -> Path:
@@ -22,8 +27,32 @@ def warehouse_dir() -> Path:
     return path
 
 
-def warehouse_path() -> Path:
-    return warehouse_dir() / WAREHOUSE_FILE_NAME
+def working_path() -> Path:
+    """The working database runs build into: `$FUNNEL_WAREHOUSE_DIR/build/funnel_build.duckdb`.
+
+    `funnel generate` and `funnel load` write the raw schemas here; dbt and the gates read and
+    write it; BI never opens it.
+    """
+    return warehouse_dir() / WORKING_FILE
+
+
+def published_path() -> Path:
+    """The published database BI reads: `$FUNNEL_WAREHOUSE_DIR/funnel.duckdb`."""
+    return warehouse_dir() / PUBLISHED_FILE_NAME
+
+
+def landing_dir() -> Path:
+    """Folder the landing sensor watches (`$FUNNEL_LANDING_DIR`, default `<warehouse>/landing`)."""
+    configured = os.environ.get("FUNNEL_LANDING_DIR")
+    return Path(configured).absolute() if configured else warehouse_dir() / "landing"
+
+
+def data_docs_dir() -> Path:
+    """Where GX Data Docs are built (`$FUNNEL_GX_DOCS_DIR`, default `gx/uncommitted/data_docs`)."""
+    configured = os.environ.get("FUNNEL_GX_DOCS_DIR")
+    if configured:
+        return Path(configured).absolute()
+    return PROJECT_DIR / "gx" / "uncommitted" / "data_docs"
 
 
 def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
@@ -53,6 +82,31 @@ def ensure_profiles() -> Path:
     if not profiles.exists():
         shutil.copyfile(PROJECT_DIR / "profiles.example.yml", profiles)
     return profiles
+
+
+def stale_profile_problem() -> str | None:
+    """Why dbt would build somewhere other than the working database, or None.
+
+    profiles.yml is the user's copy and is never overwritten; one copied before runs moved into
+    `build/` points dbt at the published file, where the gates would find no marts.
+    """
+    if os.environ.get("FUNNEL_DBT_TARGET", "duckdb") != "duckdb":
+        return None
+    profiles = yaml.safe_load(ensure_profiles().read_text()) or {}
+    output = profiles.get("revenue_funnel", {}).get("outputs", {}).get("duckdb", {})
+    configured = str(output.get("path", ""))
+    rendered = jinja2.Template(configured).render(
+        env_var=lambda name, default="": os.environ.get(name, default)
+    )
+    target = Path(rendered) if Path(rendered).is_absolute() else PROJECT_DIR / rendered
+    if not configured or target.resolve() == working_path().resolve():
+        return None
+    return (
+        f"profiles.yml points the duckdb target at {target}, but runs build into "
+        f"{working_path()} and BI reads {published_path()}. Set its path as in "
+        "profiles.example.yml: \"{{ env_var('FUNNEL_WAREHOUSE_DIR', 'warehouse') }}"
+        '/build/funnel_build.duckdb" (or delete profiles.yml to have it copied again).'
+    )
 
 
 def export_environment() -> None:

@@ -1,34 +1,62 @@
-"""dbt models as Dagster assets; dbt tests become asset checks (error -> blocking)."""
+"""dbt models as Dagster assets, split at the gate boundaries; dbt tests become asset checks
+(error -> blocking, warn -> not).
+
+Two `@dbt_assets` steps: seeds and staging (`dbt_staging`), then intermediate and marts
+(`dbt_marts`). A blocking check can only stop a step that has not run yet: the raw-contract gate
+sits between the raw tables and `dbt_staging`, staging's dbt tests between `dbt_staging` and
+`dbt_marts`, and the mart gate between `dbt_marts` and the publication.
+"""
 
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from dagster import AssetExecutionContext, Config
+from dagster import AssetExecutionContext
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
     DbtCliResource,
     dbt_assets,
 )
-from pydantic import Field
 
 from orchestration.project import dbt_project, dbt_vars_args
+from orchestration.resources import RunSettings
 
 WAREHOUSE_POOL = "warehouse"
+STAGING_SELECTION = "path:seeds path:models/staging"
+# Tests that read intermediate or mart models (singular tests, relationships to seeds) run
+# with the marts, whose selection picks them up through those parents.
+STAGING_EXCLUSION = "test_type:singular path:models/intermediate path:models/marts"
+MARTS_SELECTION = "path:models/intermediate path:models/marts"
+# Intermediate folders belong to the domain whose marts they feed.
+DOMAIN_OF_AREA = {
+    "identity": "funnel",
+    "lifecycle": "funnel",
+    "scoring": "funnel",
+    "sla": "sla",
+    "attribution": "kpi",
+}
+GOVERNANCE_SEEDS = frozenset({"data_stewards"})
 
 
 class FunnelDbtTranslator(DagsterDbtTranslator):
-    """Groups follow the folder layout (`staging_salesforce`, `marts_funnel`, ...); owners come
-    from dbt `meta.owner` (an email or `team:<name>`), so the UI shows who answers for a model."""
+    """Groups by layer and domain (`staging`, `funnel`, `sla`, `kpi`; seeds are `agreements`,
+    the stewards seed `governance`); owners come from dbt `meta.owner` (an email or
+    `team:<name>`), so the UI shows who answers for a model."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         resource_type = dbt_resource_props.get("resource_type")
         if resource_type == "seed":
-            return "agreements"
+            name = dbt_resource_props.get("name")
+            return "governance" if name in GOVERNANCE_SEEDS else "agreements"
         if resource_type == "source":
             return "raw"
         folders = list(dbt_resource_props.get("fqn", []))[1:-1]
-        return "_".join(folders[:2]) if folders else "default"
+        if not folders:
+            return "default"
+        if folders[0] == "staging":
+            return "staging"
+        area = folders[1] if len(folders) > 1 else folders[0]
+        return DOMAIN_OF_AREA.get(area, area)
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> Sequence[str] | None:
         meta = dbt_resource_props.get("config", {}).get("meta", {}) or dbt_resource_props.get(
@@ -40,18 +68,10 @@ class FunnelDbtTranslator(DagsterDbtTranslator):
         return [owner] if isinstance(owner, str) else list(owner)
 
 
-class DbtBuildConfig(Config):
-    as_of: str | None = Field(
-        default=None,
-        description="Instant (UTC) that SLA statuses and open stages are judged at; default "
-        "$FUNNEL_AS_OF, else now. A fixed value makes a rebuild reproducible.",
-    )
-
-
-def dbt_build_args(config: DbtBuildConfig) -> list[str]:
+def dbt_build_args(as_of: str | None) -> list[str]:
     # Unit tests check the models' logic on fixtures; they belong to the test suite, not to a
     # production run against whatever the connectors landed (dbt's own advice).
-    return ["build", "--exclude-resource-type", "unit_test", *dbt_vars_args(config.as_of)]
+    return ["build", "--exclude-resource-type", "unit_test", *dbt_vars_args(as_of)]
 
 
 translator = FunnelDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
@@ -61,9 +81,26 @@ translator = FunnelDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_as
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=translator,
+    select=STAGING_SELECTION,
+    exclude=STAGING_EXCLUSION,
+    name="dbt_staging",
     pool=WAREHOUSE_POOL,
 )
-def dbt_models(
-    context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig
+def dbt_staging(
+    context: AssetExecutionContext, dbt: DbtCliResource, run_settings: RunSettings
 ) -> Iterator[Any]:
-    yield from dbt.cli(dbt_build_args(config), context=context).stream()
+    yield from dbt.cli(dbt_build_args(run_settings.as_of_text()), context=context).stream()
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=translator,
+    select=MARTS_SELECTION,
+    name="dbt_marts",
+    pool=WAREHOUSE_POOL,
+)
+def dbt_marts(
+    context: AssetExecutionContext, dbt: DbtCliResource, run_settings: RunSettings
+) -> Iterator[Any]:
+    yield from dbt.cli(dbt_build_args(run_settings.as_of_text()), context=context).stream()

@@ -24,7 +24,7 @@ from pydantic import Field
 
 from orchestration.assets.dbt import WAREHOUSE_POOL
 from orchestration.raw.contract import ContractTable, contract_tables, raw_schemas
-from orchestration.settings import connect_warehouse, warehouse_path
+from orchestration.settings import connect_warehouse, working_path
 
 
 class RawTablesConfig(Config):
@@ -119,7 +119,7 @@ def _land(
 def raw_tables(
     context: AssetExecutionContext, config: RawTablesConfig
 ) -> Iterator[MaterializeResult]:
-    database = warehouse_path()
+    database = working_path()
     source = config.source or os.environ.get("FUNNEL_RAW_SOURCE", "landed")
     _land(context, config, source, database)
     counts = landed_row_counts(database)

@@ -15,6 +15,15 @@ from orchestration.raw.generator import generate
 AS_OF = datetime(2026, 11, 1)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def data_docs_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """GX Data Docs of test runs go to a temporary folder, not the project's gx/uncommitted/."""
+    directory = tmp_path_factory.mktemp("data_docs")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FUNNEL_GX_DOCS_DIR", str(directory))
+        yield directory
+
+
 @pytest.fixture
 def warehouse_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "warehouse"
@@ -25,10 +34,14 @@ def warehouse_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, PipelineOutcome]]:
-    """1,500 generated people built end to end at a fixed as-of: (warehouse file, outcome)."""
+    """1,500 generated people built end to end at a fixed as-of: (working database, outcome).
+
+    The working database holds every layer; the published one (`funnel.duckdb` beside `build/`)
+    only marts and governance."""
     directory = tmp_path_factory.mktemp("warehouse")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("FUNNEL_WAREHOUSE_DIR", str(directory))
-        generate(directory / "funnel.duckdb", leads=1500, seed=7, as_of=AS_OF)
+        working = directory / "build" / "funnel_build.duckdb"
+        generate(working, leads=1500, seed=7, as_of=AS_OF)
         outcome = run_pipeline(as_of=AS_OF.isoformat(sep=" "))
-        yield directory / "funnel.duckdb", outcome
+        yield working, outcome

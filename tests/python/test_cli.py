@@ -28,7 +28,7 @@ def test_generate_reports_throughput_and_writes_the_raw_schemas(
     assert main(["generate", "--leads", "200", "--seed", "5", "--as-of", "2026-11-01"]) == 0
     output = capsys.readouterr().out
     assert "rows/s" in output
-    counts = _table_counts(warehouse_dir / "funnel.duckdb")
+    counts = _table_counts(warehouse_dir / "build" / "funnel_build.duckdb")
     assert counts["salesforce.lead"] > 0
     assert counts["marketo.activity_change_score"] > 0
 
@@ -55,7 +55,7 @@ def test_load_of_a_broken_folder_exits_non_zero_and_keeps_the_warehouse(
     warehouse_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["generate", "--leads", "100", "--as-of", "2026-11-01"]) == 0
-    database = warehouse_dir / "funnel.duckdb"
+    database = warehouse_dir / "build" / "funnel_build.duckdb"
     before = _table_counts(database)
     exports = tmp_path / "exports"
     (exports / "salesforce").mkdir(parents=True)
@@ -66,3 +66,27 @@ def test_load_of_a_broken_folder_exits_non_zero_and_keeps_the_warehouse(
     assert "unchanged" in error
     assert "salesforce.user" in error or "user" in error
     assert _table_counts(database) == before
+
+
+def test_a_profile_that_builds_outside_the_working_database_is_refused_by_name(
+    warehouse_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A profiles.yml copied before runs built into build/ would put the marts where the gates
+    don't look; every command stops before writing anything and says how to fix it."""
+    from orchestration import settings
+
+    old_profile = tmp_path / "profiles.yml"
+    example = (settings.PROJECT_DIR / "profiles.example.yml").read_text()
+    old_profile.write_text(example.replace("/build/funnel_build.duckdb", "/funnel.duckdb"))
+    monkeypatch.setattr(settings, "ensure_profiles", lambda: old_profile)
+    assert main(["generate", "--leads", "50"]) == 2
+    error = capsys.readouterr().err
+    assert str(warehouse_dir / "funnel.duckdb") in error
+    assert "build/funnel_build.duckdb" in error
+    assert not (warehouse_dir / "build").exists()
+
+    old_profile.write_text(example)
+    assert settings.stale_profile_problem() is None

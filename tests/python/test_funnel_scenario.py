@@ -196,7 +196,8 @@ def _insert(connection: duckdb.DuckDBPyConnection, table: str, row: dict[str, ob
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory: pytest.TempPathFactory):
     directory = tmp_path_factory.mktemp("scenario")
-    database = directory / "funnel.duckdb"
+    database = directory / "build" / "funnel_build.duckdb"
+    database.parent.mkdir()
     with duckdb.connect(str(database)) as connection:
         connection.execute("create schema salesforce; create schema marketo")
         for table in contract_tables():

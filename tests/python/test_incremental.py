@@ -23,7 +23,7 @@ import pytest
 
 from orchestration.raw.day_split import append_day, hold_back_last_day
 from orchestration.raw.generator import generate
-from orchestration.settings import PROJECT_DIR, WAREHOUSE_FILE_NAME
+from orchestration.settings import PROJECT_DIR, WORKING_FILE
 
 DAY_START = datetime(2026, 11, 1)
 DAY_END = DAY_START + timedelta(days=1)
@@ -120,29 +120,30 @@ def _sync_marketo_leads_to_crm(database: Path, day_leads: Path, count: int = 5) 
 
 @pytest.fixture(scope="module")
 def warehouses(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
-    """{"day_rows": ..., "before": D state, "incremental": D+1 incremental, "full": D+1 rebuilt}."""
+    """{"held_back": rows per table, "before": D, "incremental" and "full": D+1 both ways}."""
     root = tmp_path_factory.mktemp("incremental")
     incremental, full, day = root / "incremental", root / "full", root / "day"
     incremental.mkdir()
-    database = incremental / WAREHOUSE_FILE_NAME
+    database = incremental / WORKING_FILE
     generate(database, leads=800, seed=11, as_of=DAY_END)
     held_back = hold_back_last_day(database, DAY_START, day)
     _dbt_build(incremental, DAY_START)
     before = root / "before"
-    before.mkdir()
-    shutil.copyfile(database, before / WAREHOUSE_FILE_NAME)
+    (before / WORKING_FILE).parent.mkdir(parents=True)
+    shutil.copyfile(database, before / WORKING_FILE)
     _sync_marketo_leads_to_crm(database, day / "marketo" / "lead.parquet")
     append_day(database, day)
-    full.mkdir()
-    shutil.copyfile(database, full / WAREHOUSE_FILE_NAME)
+    (full / WORKING_FILE).parent.mkdir(parents=True)
+    shutil.copyfile(database, full / WORKING_FILE)
     _dbt_build(incremental, DAY_END)
     _dbt_build(full, DAY_END, "--full-refresh")
     (root / "held_back.json").write_text(json.dumps(held_back))
     yield {
         "held_back": root / "held_back.json",
-        "before": before / WAREHOUSE_FILE_NAME,
+        "before": before / WORKING_FILE,
         "incremental": database,
-        "full": full / WAREHOUSE_FILE_NAME,
+        "incremental_target": incremental / "target",
+        "full": full / WORKING_FILE,
     }
 
 
@@ -165,9 +166,7 @@ def test_the_appended_day_carries_new_and_updated_records(warehouses: dict[str, 
 
 
 def test_the_second_run_is_incremental(warehouses: dict[str, Path]) -> None:
-    results = json.loads(
-        (warehouses["incremental"].parent / "target" / "run_results.json").read_text()
-    )
+    results = json.loads((warehouses["incremental_target"] / "run_results.json").read_text())
     compiled = {
         item["unique_id"].split(".")[-1]: item.get("compiled_code") or ""
         for item in results["results"]

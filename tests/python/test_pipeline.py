@@ -46,6 +46,7 @@ def test_run_succeeds_with_every_dbt_test_passing(built: tuple[Path, PipelineOut
     _, outcome = built
     assert outcome.failed_steps == []
     assert outcome.failed_checks == []
+    assert outcome.gate_failures == []
     assert outcome.succeeded
     assert outcome.checks_passed >= 50, "the staging layer's dbt tests should run as checks"
 
@@ -100,7 +101,7 @@ LEAD_CYCLE_COLUMNS = [
 
 
 def test_published_marts_carry_the_agreed_names(built: tuple[Path, PipelineOutcome]) -> None:
-    database, _ = built
+    database = built[0].parent.parent / "funnel.duckdb"
     tables = {
         name
         for (name,) in _query(
@@ -201,7 +202,7 @@ def test_dbt_unit_tests_pass_on_the_generated_warehouse(
     built: tuple[Path, PipelineOutcome],
 ) -> None:
     database, _ = built
-    result = run_project_tool("dbt", ["test", "--select", "test_type:unit"], database.parent)
+    result = run_project_tool("dbt", ["test", "--select", "test_type:unit"], database.parent.parent)
     assert result.returncode == 0, result.stdout[-3000:]
     passed = re.search(r"PASS=(\d+)", result.stdout)
     assert passed and int(passed.group(1)) >= 5, result.stdout[-2000:]
@@ -213,7 +214,7 @@ def test_every_column_bi_reads_is_described(
     database, _ = built
     target = tmp_path / "docs"
     result = run_project_tool(
-        "dbt", ["docs", "generate", "--target-path", str(target)], database.parent
+        "dbt", ["docs", "generate", "--target-path", str(target)], database.parent.parent
     )
     assert result.returncode == 0, result.stdout[-3000:]
     manifest = json.loads((target / "manifest.json").read_text())
@@ -243,7 +244,7 @@ def test_run_without_required_raw_tables_fails_naming_them(
 def test_absent_optional_tables_and_columns_do_not_break_the_build(
     warehouse_dir: Path,
 ) -> None:
-    database = warehouse_dir / "funnel.duckdb"
+    database = warehouse_dir / "build" / "funnel_build.duckdb"
     generate(database, leads=300, seed=3, as_of=AS_OF)
     with duckdb.connect(str(database)) as connection:
         connection.execute('drop table salesforce."event"')

@@ -317,7 +317,7 @@ def _semantic_layer(database: Path, metrics: list[str], group_by: str, out: Path
     result = run_project_tool(
         "mf",
         ["query", "--metrics", ",".join(metrics), "--group-by", group_by, "--csv", str(out)],
-        database.parent,
+        database.parent.parent,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return pd.read_csv(out)

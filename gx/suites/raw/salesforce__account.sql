@@ -1,0 +1,9 @@
+-- Frame of salesforce.account the raw_salesforce__account suite validates: CRM accounts.
+select
+    id,
+    try_cast(annual_revenue as double) as annual_revenue,
+    try_cast(number_of_employees as bigint) as number_of_employees,
+    funnel_ts(created_date) as created_date,
+    funnel_ts(last_modified_date) as last_modified_date
+from {salesforce}."account"
+where {live}

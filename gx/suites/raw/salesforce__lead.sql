@@ -1,0 +1,11 @@
+-- Frame of salesforce.lead the raw_salesforce__lead suite validates: CRM leads: where sales' side of the funnel starts.
+select
+    id,
+    email,
+    status,
+    try_cast(annual_revenue as double) as annual_revenue,
+    try_cast(number_of_employees as bigint) as number_of_employees,
+    funnel_ts(created_date) as created_date,
+    funnel_ts(last_modified_date) as last_modified_date
+from {salesforce}."lead"
+where {live}

@@ -1,0 +1,14 @@
+-- Frame of salesforce.opportunity the raw_salesforce__opportunity suite validates: CRM opportunities: pipeline and bookings.
+select
+    opportunity.id,
+    case
+        when opportunity.account_id is not null and account.id is null then opportunity.account_id
+    end as missing_account_id,
+    try_cast(opportunity.amount as double) as amount,
+    opportunity.stage_name,
+    funnel_ts(opportunity.created_date) as created_date,
+    funnel_ts(opportunity.last_modified_date) as last_modified_date
+from {salesforce}."opportunity" as opportunity
+left join (select distinct id from {salesforce}."account") as account
+    on opportunity.account_id = account.id
+where {live:opportunity}

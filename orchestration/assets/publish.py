@@ -1,0 +1,34 @@
+"""The publication BI reads: replaced atomically once the mart gate has passed."""
+
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+
+from orchestration.assets.dbt import WAREHOUSE_POOL, dbt_marts
+from orchestration.publication import publish_marts
+
+PUBLISHED_ASSET = AssetKey(["governance", "published_warehouse"])
+MART_KEYS = sorted(
+    (key for key in dbt_marts.keys if key.path[0] == "marts"), key=lambda key: key.to_user_string()
+)
+
+
+@asset(
+    key=PUBLISHED_ASSET,
+    deps=MART_KEYS,
+    group_name="governance",
+    owners=["team:revops"],
+    kinds={"duckdb"},
+    pool=WAREHOUSE_POOL,
+    description="$FUNNEL_WAREHOUSE_DIR/funnel.duckdb: the marts and governance schemas BI reads, "
+    "swapped in atomically (write-audit-publish) after the mart gate passed.",
+)
+def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
+    publication = publish_marts(context.run.run_id)
+    context.log.info(publication.describe())
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(publication.path)),
+            "tables": MetadataValue.int(len(publication.row_counts)),
+            "dagster/row_count": MetadataValue.int(sum(publication.row_counts.values())),
+            "row_counts": MetadataValue.json(publication.row_counts),
+        }
+    )

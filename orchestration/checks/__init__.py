@@ -1,0 +1,1 @@
+"""Governance gates: GX expectation suites (gx/suites/), their work pushed down to DuckDB."""

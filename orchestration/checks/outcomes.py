@@ -1,0 +1,89 @@
+"""What a gate found: one outcome per expectation, as stewards and the published table see it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+PASSED, FAILED, ERROR = "passed", "failed", "error"
+# Columns whose values are personal data: masked in failing-row samples.
+PII_COLUMNS = frozenset({"email", "first_name", "last_name", "phone"})
+
+
+def mask(value: Any) -> str:
+    """`jane.doe@acme.com` -> `j***@acme.com`; anything else keeps its first character."""
+    text = str(value)
+    if not text:
+        return text
+    local, at, domain = text.partition("@")
+    return f"{local[:1]}***{at}{domain}" if at else f"{text[:1]}***"
+
+
+@dataclass
+class ExpectationOutcome:
+    boundary: str
+    suite: str
+    expectation: str
+    expectation_type: str
+    table: str
+    column: str | None
+    severity: str
+    status: str
+    observed_value: str
+    element_count: int | None = None
+    unexpected_count: int | None = None
+    unexpected_percent: float | None = None
+    failing_sample: list[dict[str, Any]] = field(default_factory=list)
+    steward_domain: str = ""
+    steward_name: str = ""
+    steward_contact: str = ""
+    error_message: str | None = None
+    notes: str = ""
+    catches: tuple[str, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return self.status == PASSED
+
+    @property
+    def blocks(self) -> bool:
+        """A critical expectation that failed or could not be evaluated stops the run."""
+        return self.severity == "critical" and self.status != PASSED
+
+    def describe(self) -> str:
+        where = f"{self.table}.{self.column}" if self.column else self.table
+        if self.status == ERROR:
+            what = f"GATE ERROR (not evaluated): {self.error_message}"
+        else:
+            what = self.observed_value
+        return f"{self.expectation} on {where}: {what}"
+
+    def sample_json(self) -> str:
+        return json.dumps(self.failing_sample, default=str)
+
+
+@dataclass
+class GateReport:
+    boundary: str
+    run_id: str
+    run_at: datetime
+    outcomes: list[ExpectationOutcome]
+    seconds: float
+    data_docs_url: str | None = None
+
+    def for_suite(self, suite: str) -> list[ExpectationOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.suite == suite]
+
+    @property
+    def blocking(self) -> list[ExpectationOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.blocks]
+
+    @property
+    def blocks(self) -> bool:
+        return bool(self.blocking)
+
+    @property
+    def not_passed(self) -> list[ExpectationOutcome]:
+        return [outcome for outcome in self.outcomes if not outcome.passed]

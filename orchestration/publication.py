@@ -1,0 +1,225 @@
+"""Write-audit-publish: runs build into the working database; BI reads the published one.
+
+The published file (`$FUNNEL_WAREHOUSE_DIR/funnel.duckdb`, schemas `marts` and `governance`) is
+never written in place. Each publication builds a new file beside it and swaps it in with
+`os.replace`, an atomic rename: a BI reader holding the old file open keeps reading the old
+file, untouched, and is never blocked (it never shares a file with a writer); the next reader
+opens the new one. Nobody can see a half-built file.
+
+- Gates passed: the new file holds the run's marts and the governance history plus this run's
+  expectation results.
+- A gate blocked the run: the new file is a byte copy of the last publication (same marts,
+  still those of the last good run) with this run's expectation results appended, and a
+  `governance.publications` row that says the run was blocked and whose marts are published.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from orchestration.checks.results import RESULTS_TABLE, ensure_results_table
+from orchestration.settings import connect_warehouse, published_path, working_path
+
+PUBLISHED, BLOCKED = "published", "blocked"
+PUBLICATIONS_COLUMNS = """
+    run_id varchar not null,
+    published_at timestamp not null,
+    status varchar not null,
+    marts_run_id varchar,
+    marts_published_at timestamp,
+    note varchar
+"""
+
+
+@dataclass(frozen=True)
+class Publication:
+    path: Path
+    run_id: str
+    status: str
+    marts_run_id: str | None
+    marts_published_at: datetime | None
+    row_counts: dict[str, int]
+
+    def describe(self) -> str:
+        if self.status == PUBLISHED:
+            tables = f"{len(self.row_counts)} marts" if self.row_counts else "the marts"
+            return f"Published {tables} of run {self.run_id} to {self.path}."
+        if self.marts_run_id:
+            return (
+                f"Nothing new was published: {self.path} still holds the marts of run "
+                f"{self.marts_run_id} (published {self.marts_published_at:%Y-%m-%d %H:%M} UTC); "
+                "this run's expectation results were added to its governance schema."
+            )
+        return (
+            f"Nothing was published: no run has passed the gates yet; {self.path} holds only "
+            "the governance schema with this run's expectation results."
+        )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _attach(connection: duckdb.DuckDBPyConnection, path: Path, alias: str) -> None:
+    connection.execute(f"attach '{path}' as {alias} (read_only)")
+
+
+def _tables(connection: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> list[str]:
+    rows = connection.execute(
+        "select table_name from information_schema.tables "
+        "where table_catalog = ? and table_schema = ? order by 1",
+        [catalog, schema],
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def _last_publication(
+    connection: duckdb.DuckDBPyConnection, catalog: str
+) -> tuple[str | None, datetime | None]:
+    if "publications" not in _tables(connection, catalog, "governance"):
+        return None, None
+    row = connection.execute(
+        f"select marts_run_id, marts_published_at from {catalog}.governance.publications "
+        "where marts_run_id is not null order by published_at desc limit 1"
+    ).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _scratch_path(published: Path, run_id: str) -> Path:
+    scratch = published.with_name(f".{published.name}.{run_id[:12]}.next")
+    for leftover in (scratch, scratch.with_name(scratch.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    return scratch
+
+
+def _swap_in(scratch: Path, published: Path) -> None:
+    os.replace(scratch, published)
+
+
+def _append_run_results(connection: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    ensure_results_table(connection)
+    connection.execute(
+        f"insert into {RESULTS_TABLE} by name select * from working.{RESULTS_TABLE} "
+        f"where run_id = ? and run_id not in (select run_id from {RESULTS_TABLE})",
+        [run_id],
+    )
+
+
+def _record_publication(
+    connection: duckdb.DuckDBPyConnection,
+    run_id: str,
+    status: str,
+    marts_run_id: str | None,
+    marts_published_at: datetime | None,
+    note: str,
+) -> None:
+    connection.execute(
+        f"create table if not exists governance.publications ({PUBLICATIONS_COLUMNS})"
+    )
+    connection.execute(
+        "insert into governance.publications values (?, ?, ?, ?, ?, ?)",
+        [run_id, _now(), status, marts_run_id, marts_published_at, note],
+    )
+
+
+def _has_working_results(working: Path) -> bool:
+    return working.exists()
+
+
+def publish_marts(run_id: str) -> Publication:
+    """The gates passed: publish the working database's marts with the governance history."""
+    working, published = working_path(), published_path()
+    scratch = _scratch_path(published, run_id)
+    row_counts: dict[str, int] = {}
+    with connect_warehouse(scratch) as connection:
+        _attach(connection, working, "working")
+        connection.execute("create schema marts")
+        for table in _tables(connection, "working", "marts"):
+            connection.execute(
+                f'create table marts."{table}" as select * from working.marts."{table}"'
+            )
+            counted = connection.execute(f'select count(*) from marts."{table}"').fetchone()
+            row_counts[table] = int(counted[0]) if counted else 0
+        ensure_results_table(connection)
+        if published.exists():
+            _attach(connection, published, "previous")
+            if "expectation_results" in _tables(connection, "previous", "governance"):
+                connection.execute(
+                    f"insert into {RESULTS_TABLE} by name select * from previous.{RESULTS_TABLE}"
+                )
+            if "publications" in _tables(connection, "previous", "governance"):
+                connection.execute(
+                    "create table governance.publications as "
+                    "select * from previous.governance.publications"
+                )
+            connection.execute("detach previous")
+        if "expectation_results" in _tables(connection, "working", "governance"):
+            _append_run_results(connection, run_id)
+        if "data_stewards" in _tables(connection, "working", "seeds"):
+            connection.execute(
+                "create table governance.data_stewards as select * from working.seeds.data_stewards"
+            )
+        published_at = _now()
+        _record_publication(connection, run_id, PUBLISHED, run_id, published_at, "gates passed")
+        connection.execute("detach working")
+    _swap_in(scratch, published)
+    return Publication(published, run_id, PUBLISHED, run_id, published_at, row_counts)
+
+
+def publish_governance_only(run_id: str, reason: str) -> Publication:
+    """A gate blocked the run: keep the published marts, add this run's expectation results.
+
+    Idempotent per run: a second call for the same run changes nothing.
+    """
+    working, published = working_path(), published_path()
+    if published.exists():
+        with connect_warehouse(published, read_only=True) as reader:
+            already = (
+                "publications" in _tables(reader, reader_catalog(reader), "governance")
+                and (
+                    reader.execute(
+                        "select count(*) from governance.publications where run_id = ?", [run_id]
+                    ).fetchone()
+                    or (0,)
+                )[0]
+            )
+            marts_run_id, marts_published_at = _last_publication(reader, reader_catalog(reader))
+        if already:
+            return Publication(published, run_id, BLOCKED, marts_run_id, marts_published_at, {})
+    else:
+        marts_run_id, marts_published_at = None, None
+    scratch = _scratch_path(published, run_id)
+    if published.exists():
+        shutil.copyfile(published, scratch)
+    with connect_warehouse(scratch) as connection:
+        if _has_working_results(working):
+            _attach(connection, working, "working")
+            if "expectation_results" in _tables(connection, "working", "governance"):
+                _append_run_results(connection, run_id)
+            connection.execute("detach working")
+        ensure_results_table(connection)
+        _record_publication(
+            connection, run_id, BLOCKED, marts_run_id, marts_published_at, reason[:2000]
+        )
+    _swap_in(scratch, published)
+    return Publication(published, run_id, BLOCKED, marts_run_id, marts_published_at, {})
+
+
+def reader_catalog(connection: duckdb.DuckDBPyConnection) -> str:
+    (catalog,) = connection.execute("select current_database()").fetchone() or ("",)
+    return str(catalog)
+
+
+def last_publication() -> tuple[str | None, datetime | None]:
+    """Run id and time of the marts BI reads now (None when nothing was ever published)."""
+    published = published_path()
+    if not published.exists():
+        return None, None
+    with connect_warehouse(published, read_only=True) as reader:
+        return _last_publication(reader, reader_catalog(reader))
