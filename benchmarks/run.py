@@ -305,20 +305,25 @@ def main() -> int:
         scratch = Path(tempfile.mkdtemp(prefix=f"funnel-bench-{leads}-", dir=parent))
         print(f"{leads:,} leads in {scratch}", flush=True)
         size_run = SizeRun(leads, args.seed, as_of, scratch)
+        failed: str | None = None
         try:
             loaded = size_run.generate_and_load()
             if not args.skip_layers:
                 size_run.layers(loaded)
             size_run.whole_runs(loaded)
         except PhaseFailed as failure:
+            # Keep what was measured: a long run that fails late still reports its phases.
             print(f"\n{failure}", file=sys.stderr)
-            return 1
+            size_run.measurements.append(failure.measurement)
+            failed = failure.measurement.phase
         finally:
             if not args.keep:
                 shutil.rmtree(scratch, ignore_errors=True)
-        results.append(size_run.result())
+        results.append({**size_run.result(), "failed_phase": failed})
         print_result(results[-1])
-    report["scaling"] = scaling(results)
+        if failed:
+            break
+    report["scaling"] = scaling([r for r in results if not r["failed_phase"]])
     for ratio in report["scaling"]:  # type: ignore[attr-defined]
         print(
             f"{ratio['from_leads']:,} -> {ratio['to_leads']:,} leads "
@@ -329,7 +334,7 @@ def main() -> int:
     for output in (stamped, RESULTS_DIR / "latest.json"):
         output.write_text(json.dumps(report, indent=2))
     print(f"written {stamped}")
-    return 0
+    return 1 if any(r["failed_phase"] for r in results) else 0
 
 
 if __name__ == "__main__":
