@@ -7,7 +7,8 @@ For each size, in a scratch directory (deleted afterwards unless --keep):
               are then held back (untimed) to be appended later as one daily sync
 2. load       `funnel load` of the state at as-of, exported to Parquet (the export is untimed)
 3. layers     one dbt invocation per layer on a copy of the loaded warehouse, models only:
-              staging (with the seeds), funnel, sla, kpi; then `gates`: every dbt data test
+              staging (with the seeds), funnel, sla, kpi; then `dbt_tests`: every dbt data test
+              (the governance gates and publication are Dagster steps, timed inside `run`)
 4. run        the whole `funnel run --as-of D` on another copy of the loaded warehouse; the Dagster
               job's own steps (raw tables, dbt, and any gate or publish steps the job has) are
               reported as `run:<step>` from the run's event log
@@ -181,7 +182,8 @@ class SizeRun:
             )
             self._phase(name, command, warehouse)
             self.layer_models[name] = self._slowest_models()
-        self._phase("gates", self._dbt("test", "--exclude-resource-type", "unit_test"), warehouse)
+        tests = self._dbt("test", "--exclude-resource-type", "unit_test")
+        self._phase("dbt_tests", tests, warehouse)
         shutil.rmtree(warehouse)
 
     def whole_runs(self, loaded: Path) -> None:
