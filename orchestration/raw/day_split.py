@@ -7,8 +7,8 @@ new events (including events that happened before D but landed late) and the new
 records that changed during the day. Changed records keep an earlier version in the warehouse,
 as they were at D: synced before D, and for CRM leads, Marketo leads and opportunities with the
 status or stage they had at D (taken from the status history), so the day carries real updates
-of the same ids. `append_day` then lands the held-back rows as a connector would (a newer
-version of a row is appended; staging keeps the latest by `_fivetran_synced`).
+of the same ids. `append_day` then lands the held-back rows as a connector syncing in its
+default (non-history) mode does: a newer version replaces the row with the same key.
 """
 
 from __future__ import annotations
@@ -147,7 +147,8 @@ def _roll_back_statuses(connection: object, cutoff: str) -> None:
 
 
 def append_day(database: Path, folder: Path) -> dict[str, int]:
-    """Append the held-back rows in `folder` to the raw tables, as a daily sync lands them."""
+    """Land the held-back rows in `folder` in the raw tables, as a daily sync does: rows with a
+    key already present replace it (updated records), the others are added."""
     appended: dict[str, int] = {}
     with connect_warehouse(database) as connection:
         for table in contract_tables():
@@ -155,6 +156,13 @@ def append_day(database: Path, folder: Path) -> dict[str, int]:
             if not source.exists():
                 continue
             columns = ", ".join(f'"{column.name}"' for column in table.columns)
+            keys = " and ".join(
+                f'landed."{key}" = {_relation(table)}."{key}"' for key in table.key_columns
+            )
+            connection.execute(
+                f"delete from {_relation(table)} where exists "
+                f"(select 1 from read_parquet('{source}') as landed where {keys})"
+            )
             connection.execute(
                 f"insert into {_relation(table)} ({columns}) "
                 f"select {columns} from read_parquet('{source}')"

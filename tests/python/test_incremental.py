@@ -160,7 +160,13 @@ def test_the_appended_day_carries_new_and_updated_records(warehouses: dict[str, 
         assert held_back[table] > 0, f"the day should land rows in {table}"
     updated = _rows(
         warehouses["incremental"],
-        "select count(*) from (select id from salesforce.lead group by id having count(*) > 1)",
+        f"""
+        attach '{warehouses["before"]}' as before_day (read_only);
+        select count(*)
+        from salesforce.lead as now_leads
+        inner join before_day.salesforce.lead as then_leads using (id)
+        where now_leads._fivetran_synced > then_leads._fivetran_synced
+        """,
     )[0][0]
     assert updated > 0, "the day should re-land CRM leads that existed at D with newer versions"
 
