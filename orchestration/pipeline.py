@@ -175,7 +175,7 @@ def run_pipeline(
     export_environment()
     from orchestration.project import prepare_manifest
 
-    prepare_manifest(force=True)
+    prepare_manifest(force=True, as_of=as_of)
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def("funnel_pipeline")

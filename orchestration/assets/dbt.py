@@ -7,7 +7,6 @@ sits between the raw tables and `dbt_staging`, staging's dbt tests between `dbt_
 `dbt_marts`, and the mart gate between `dbt_marts` and the publication.
 """
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -19,7 +18,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from orchestration.project import dbt_project
+from orchestration.project import dbt_project, dbt_vars_args
 from orchestration.resources import RunSettings
 
 WAREHOUSE_POOL = "warehouse"
@@ -72,10 +71,7 @@ class FunnelDbtTranslator(DagsterDbtTranslator):
 def dbt_build_args(as_of: str | None) -> list[str]:
     # Unit tests check the models' logic on fixtures; they belong to the test suite, not to a
     # production run against whatever the connectors landed (dbt's own advice).
-    args = ["build", "--exclude-resource-type", "unit_test"]
-    if as_of:
-        args += ["--vars", json.dumps({"as_of": as_of})]
-    return args
+    return ["build", "--exclude-resource-type", "unit_test", *dbt_vars_args(as_of)]
 
 
 translator = FunnelDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))

@@ -69,23 +69,41 @@ mas_lead as (
     from {{ ref('stg_marketo__leads') }}
 ),
 
-unpivoted as (
-    {% for source, attributes in sources.items() %}
-        {% for attribute in attributes %}
-            select
-                persons.person_key,
-                '{{ attribute }}' as attribute_name,
-                {{ source }}.source_system,
-                cast({{ source }}.{{ attribute }} as {{ dbt.type_string() }}) as attribute_value,
-                {{ source }}.updated_at
-            from {{ source }}
-            inner join persons
-                on
-                    persons.source_system = '{{ source }}'
-                    and {{ source }}.record_id = persons.source_record_id
-            where {{ source }}.{{ attribute }} is not null
+-- One pass over each record table: a cross join with its attribute names, not one scan per
+-- attribute (the record tables are staging views, re-read on every reference).
+{% for source, attributes in sources.items() %}
+    {{ source }}_attribute_names as (
+        {%- for attribute in attributes %}
+            select '{{ attribute }}' as attribute_name
             {% if not loop.last %}union all{% endif %}
-        {% endfor %}
+        {%- endfor %}
+    ),
+
+    {{ source }}_unpivoted as (
+        select
+            persons.person_key,
+            attribute_names.attribute_name,
+            {{ source }}.source_system,
+            case attribute_names.attribute_name
+                {%- for attribute in attributes %}
+                    when '{{ attribute }}'
+                        then cast({{ source }}.{{ attribute }} as {{ dbt.type_string() }})
+                {%- endfor %}
+            end as attribute_value,
+            {{ source }}.updated_at
+        from {{ source }}
+        inner join persons
+            on
+                persons.source_system = '{{ source }}'
+                and {{ source }}.record_id = persons.source_record_id
+        cross join {{ source }}_attribute_names as attribute_names
+    ),
+{% endfor %}
+
+unpivoted as (
+    {% for source in sources %}
+        select * from {{ source }}_unpivoted
+        where attribute_value is not null
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 )

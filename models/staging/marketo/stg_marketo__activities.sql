@@ -1,45 +1,16 @@
-{{ config(materialized="table") }}
+{{ config(
+    materialized="incremental",
+    incremental_strategy=revenue_funnel.reprocessing_strategy(),
+    pre_hook="{{ revenue_funnel.delete_reprocessed_marketo_activities() }}",
+    partition_by=["activity_type"],
+) }}
 
 {#- One row per Marketo activity of any type. Each activity table keeps the columns it has;
-    the others are null. `old_value`/`new_value` carry score, field or program-status changes. -#}
-{%- set activity_tables = {
-    "change_score": {
-        "campaign_id": "campaign_id", "primary_attribute_value": "primary_attribute_value",
-        "old_value": "old_value", "new_value": "new_value", "change_value": "change_value",
-        "reason": "reason",
-    },
-    "change_data_value": {
-        "campaign_id": "campaign_id", "primary_attribute_value": "primary_attribute_value",
-        "old_value": "old_value", "new_value": "new_value", "reason": "reason",
-    },
-    "fill_out_form": {
-        "campaign_id": "campaign_id", "primary_attribute_value": "primary_attribute_value",
-        "primary_attribute_value_id": "primary_attribute_value_id",
-        "referrer_url": "referrer_url",
-    },
-    "visit_webpage": {
-        "campaign_id": "campaign_id", "primary_attribute_value": "primary_attribute_value",
-        "webpage_url": "webpage_url", "referrer_url": "referrer_url",
-    },
-    "send_email": {
-        "campaign_id": "campaign_id", "primary_attribute_value": "primary_attribute_value",
-        "primary_attribute_value_id": "primary_attribute_value_id",
-    },
-    "open_email": {
-        "campaign_id": "campaign_id", "primary_attribute_value": "primary_attribute_value",
-        "primary_attribute_value_id": "primary_attribute_value_id",
-    },
-    "click_email": {
-        "campaign_id": "campaign_id", "primary_attribute_value": "primary_attribute_value",
-        "primary_attribute_value_id": "primary_attribute_value_id", "link": "link",
-    },
-    "change_status_in_progression": {
-        "program_id": "program_id", "old_value": "old_status", "new_value": "new_status",
-        "success": "success", "reason": "reason",
-    },
-    "merge_leads": {"primary_attribute_value": "merge_ids"},
-    "delete_lead": {},
-} -%}
+    the others are null. `old_value`/`new_value` carry score, field or program-status changes.
+    Incremental: a run reads only the rows landed since the cutoff (incremental_window.sql) and
+    replaces the activities they update or delete (the pre-hook removes them first). Rows are
+    written by activity type, so readers of one type skip the others' row groups. -#}
+{%- set activity_tables = revenue_funnel.marketo_activity_tables() -%}
 {%- set output_columns = {
     "campaign_id": dbt.type_bigint(),
     "program_id": dbt.type_bigint(),
@@ -80,6 +51,9 @@ unioned as (
             _fivetran_synced,
             _fivetran_deleted
         from {{ activity_type }}
+        {% if is_incremental() -%}
+            where _fivetran_synced >= {{ revenue_funnel.incremental_cutoff("synced_at") }}
+        {% endif -%}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
@@ -121,3 +95,4 @@ renamed as (
 )
 
 select * from renamed
+order by activity_type

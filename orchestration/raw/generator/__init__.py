@@ -36,6 +36,7 @@ from orchestration.raw.generator.faults import FAULT_KINDS, InjectedFault
 from orchestration.raw.generator.opportunities import make_opportunities
 from orchestration.raw.generator.people import make_accounts, make_people, make_users
 from orchestration.raw.generator.writer import write_tables
+from orchestration.raw.incremental_state import forget_incremental_state
 
 HISTORY_DAYS = 730
 
@@ -85,6 +86,7 @@ def generate(
         )
     chunks = {name: [tables.pop(name)] for name in list(tables)}
     rows = write_tables(Path(database), chunks)
+    forget_incremental_state(Path(database))
     return GenerationReport(
         leads=leads,
         seed=seed,

@@ -26,6 +26,7 @@ from orchestration.raw.contract import (
     create_table_sql,
     raw_schemas,
 )
+from orchestration.raw.incremental_state import forget_incremental_state
 from orchestration.raw.loader.discovery import TableFile, discover, snake_case
 from orchestration.raw.loader.problems import LoadError, LoadProblem, LoadReport
 from orchestration.raw.loader.reader import (
@@ -86,6 +87,7 @@ def load_folder(path: Path, database: Path) -> LoadReport:
         if problems:
             raise LoadError(problems)
         _replace_all(connection, database, selects, report)
+    forget_incremental_state(database)
     report.seconds = time.perf_counter() - started
     return report
 

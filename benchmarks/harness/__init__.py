@@ -1,0 +1,1 @@
+"""Pieces of the benchmark harness (`benchmarks/run.py`)."""
