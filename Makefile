@@ -10,7 +10,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install run test lint clean
+.PHONY: install run test lint clean engine-prerequisites
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,7 +34,19 @@ lint: install
 	$(BIN)/mypy
 	DBT_PROFILES_DIR=$(CURDIR) $(BIN)/sqlfluff lint models tests macros
 
-test: lint
+# The cross-engine test starts its own PostgreSQL server and Spark session: it needs Debian's
+# PostgreSQL server binaries and Java 17, installed here when a machine lacks them.
+engine-prerequisites:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v java >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+				apt-get install -y -qq postgresql-15 openjdk-17-jre-headless; \
+		else \
+			echo "make test needs PostgreSQL 15 server binaries and Java 17: install them"; exit 1; \
+		fi; \
+	fi
+
+test: lint engine-prerequisites
 	$(BIN)/python -m pytest
 
 clean:
