@@ -258,22 +258,19 @@ def _observed(expectation: ExpectationSpec, count: int, elements: int, frames: _
     return f"{count} of {elements} rows unexpected"
 
 
-def _row_outcome(
-    suite: Suite,
-    expectation: ExpectationSpec,
-    frames: _SuiteFrames,
-    gx_result: Any,
-    gx_error: str | None,
+def _not_evaluated(
+    suite: Suite, expectation: ExpectationSpec, column: str | None
 ) -> ExpectationOutcome:
+    """The outcome before evaluation: an error until the warehouse and GX both answered."""
     steward_domain = suite.steward_domain_of(expectation)
     steward = steward_for(steward_domain, suite.table)
-    outcome = ExpectationOutcome(
+    return ExpectationOutcome(
         boundary=suite.boundary,
         suite=suite.name,
         expectation=expectation.label,
         expectation_type=expectation.type,
         table=suite.table,
-        column=expectation.column,
+        column=column,
         severity=expectation.severity,
         status=ERROR,
         observed_value="not evaluated",
@@ -283,6 +280,16 @@ def _row_outcome(
         notes=str(expectation.meta.get("notes", "")),
         catches=expectation.catches,
     )
+
+
+def _row_outcome(
+    suite: Suite,
+    expectation: ExpectationSpec,
+    frames: _SuiteFrames,
+    gx_result: Any,
+    gx_error: str | None,
+) -> ExpectationOutcome:
+    outcome = _not_evaluated(suite, expectation, expectation.column)
     error = frames.error or gx_error or (_raised(gx_result) if gx_result is not None else None)
     if gx_result is None and error is None:
         error = "GX returned no result for this expectation"
@@ -315,24 +322,7 @@ def _table_outcome(
     gx_result: Any,
     gx_error: str | None,
 ) -> ExpectationOutcome:
-    steward_domain = suite.steward_domain_of(expectation)
-    steward = steward_for(steward_domain, suite.table)
-    outcome = ExpectationOutcome(
-        boundary=suite.boundary,
-        suite=suite.name,
-        expectation=expectation.label,
-        expectation_type=expectation.type,
-        table=suite.table,
-        column=None,
-        severity=expectation.severity,
-        status=ERROR,
-        observed_value="not evaluated",
-        steward_domain=steward_domain,
-        steward_name=steward.name,
-        steward_contact=steward.contact,
-        notes=str(expectation.meta.get("notes", "")),
-        catches=expectation.catches,
-    )
+    outcome = _not_evaluated(suite, expectation, None)
     error = gx_error or (_raised(gx_result) if gx_result is not None else None)
     if table_columns is None:
         error = f"table {suite.table} does not exist in the working database"
