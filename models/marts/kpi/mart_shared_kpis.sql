@@ -229,12 +229,7 @@ valued as (
                 end
             when kpis.denominator is null then kpis.numerator
             else kpis.numerator / nullif(kpis.denominator, 0)
-        end as kpi_value,
-        case
-            when kpis.period_grain = 'quarter'
-                then cast({{ dbt.dateadd('month', 3, 'kpis.period_start_date') }} as date)
-            else cast({{ dbt.dateadd('month', 1, 'kpis.period_start_date') }} as date)
-        end as period_end_date
+        end as kpi_value
     from (
         select * from all_kpis
         union all
@@ -250,8 +245,8 @@ final as (
                                 "valued.kpi_code"])) }} as shared_kpi_key,
         valued.period_grain,
         valued.period_start_date,
-        valued.period_end_date,
-        valued.period_end_date <= as_of.as_of_date as is_complete_period,
+        periods.period_end_date,
+        periods.period_end_date <= as_of.as_of_date as is_complete_period,
         valued.breakdown,
         valued.breakdown_value,
         valued.kpi_code,
@@ -270,6 +265,10 @@ final as (
         end as target_value,
         definitions.formula
     from valued
+    inner join periods
+        on
+            valued.period_grain = periods.period_grain
+            and valued.period_start_date = periods.period_start_date
     cross join as_of
     cross join quality_floor
     inner join definitions
