@@ -61,7 +61,7 @@ def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
     TimeZone is not among them: it can only be SET after connecting (see `connect_warehouse`).
     """
     return {
-        "memory_limit": os.environ.get("FUNNEL_DUCKDB_MEMORY_LIMIT", "8GB"),
+        "memory_limit": os.environ.get("FUNNEL_DUCKDB_MEMORY_LIMIT", "6GB"),
         "threads": os.environ.get("FUNNEL_DUCKDB_THREADS", "2"),
         "preserve_insertion_order": "false",
     }
