@@ -27,13 +27,18 @@ from orchestration.settings import PROJECT_DIR, WORKING_FILE
 
 DAY_START = datetime(2026, 11, 1)
 DAY_END = DAY_START + timedelta(days=1)
-INCREMENTAL_MODELS = (
-    "staging.stg_marketo__activities",
-    "intermediate.int_marketo_activities_attributed",
-)
+# Incremental models, with what their compiled SQL reads on an incremental run: the rows landed
+# since the cutoff, or only the source records that have no staged events.
+INCREMENTAL_MODELS = {
+    "staging.stg_marketo__activities": r"synced(_at)?\s*>=",
+    "intermediate.int_marketo_activities_attributed": r"synced(_at)?\s*>=",
+    "intermediate.int_stage_events_unioned": r"staged_crm_leads\.crm_lead_id is null",
+}
 
 
-def _dbt_build(warehouse: Path, as_of: datetime, *extra: str) -> None:
+def _dbt_build(
+    warehouse: Path, as_of: datetime, *extra: str, project_dir: Path = PROJECT_DIR
+) -> None:
     environment = {
         **os.environ,
         "FUNNEL_WAREHOUSE_DIR": str(warehouse),
@@ -54,7 +59,7 @@ def _dbt_build(warehouse: Path, as_of: datetime, *extra: str) -> None:
         *extra,
     ]
     result = subprocess.run(
-        command, cwd=PROJECT_DIR, env=environment, capture_output=True, text=True
+        command, cwd=project_dir, env=environment, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout[-4000:]
 
@@ -177,10 +182,11 @@ def test_the_second_run_is_incremental(warehouses: dict[str, Path]) -> None:
         item["unique_id"].split(".")[-1]: item.get("compiled_code") or ""
         for item in results["results"]
     }
-    for relation in INCREMENTAL_MODELS:
+    for relation, incremental_read in INCREMENTAL_MODELS.items():
         model = relation.split(".")[1]
-        window = re.search(r"synced(_at)?\s*>=", compiled[model])
-        assert window, f"{model} should read only the rows landed since its cutoff"
+        assert re.search(incremental_read, compiled[model]), (
+            f"{model} should read only what changed since its last run"
+        )
     before = _rows(warehouses["before"], "select count(*) from staging.stg_marketo__activities")
     after = _rows(warehouses["incremental"], "select count(*) from staging.stg_marketo__activities")
     assert after[0][0] > before[0][0]
@@ -226,3 +232,57 @@ def test_incremental_marts_equal_a_full_rebuild(warehouses: dict[str, Path]) -> 
             if counts != (0, 0):
                 differences[relation] = counts
     assert differences == {}, f"rows only in the incremental / only in the rebuild: {differences}"
+
+
+def _differences(database: Path, other: Path, relation: str) -> tuple[int, int]:
+    """Rows only in `database` and rows only in `other`, of `relation` compared as multisets."""
+    counts = _rows(
+        database,
+        f"""
+        attach '{other}' as other (read_only);
+        select
+            (select count(*) from (select * from {relation} except all
+                select * from other.{relation})),
+            (select count(*) from (select * from other.{relation} except all
+                select * from {relation}))
+        """,
+    )[0]
+    return int(counts[0]), int(counts[1])
+
+
+def test_an_edited_agreement_restages_every_event(
+    warehouses: dict[str, Path], tmp_path: Path
+) -> None:
+    """A steward maps a CRM status to another stage: the next incremental run must derive every
+    event with the new mapping, exactly as a rebuild does, not only the records that changed."""
+    project = tmp_path / "project"
+    shutil.copytree(
+        PROJECT_DIR,
+        project,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "target", "logs", "warehouse", "dbt_packages", "gx", "benchmarks"
+        ),
+    )
+    status_map = project / "seeds" / "status_stage_map.csv"
+    agreed = status_map.read_text()
+    edited = agreed.replace("crm,Status,Nurture,recycled", "crm,Status,Nurture,lead")
+    assert edited != agreed
+    status_map.write_text(edited)
+    relation = "intermediate.int_stage_events_unioned"
+    runs = {}
+    for name, extra in (("incremental", ()), ("rebuilt", ("--full-refresh",))):
+        (tmp_path / name / WORKING_FILE).parent.mkdir(parents=True)
+        shutil.copyfile(warehouses["incremental"], tmp_path / name / WORKING_FILE)
+        _dbt_build(
+            tmp_path / name,
+            DAY_END,
+            "--select",
+            "status_stage_map int_stage_events_unioned",
+            *extra,
+            project_dir=project,
+        )
+        runs[name] = tmp_path / name / WORKING_FILE
+    assert _differences(runs["rebuilt"], warehouses["incremental"], relation)[0] > 0, (
+        "the edit should change some events"
+    )
+    assert _differences(runs["incremental"], runs["rebuilt"], relation) == (0, 0)

@@ -1,7 +1,22 @@
+{{ config(
+    materialized="incremental",
+    incremental_strategy=revenue_funnel.reprocessing_strategy(),
+    pre_hook="{{ revenue_funnel.delete_restaged_events(['status_stage_map']) }}",
+) }}
+{%- set agreements = revenue_funnel.agreements_version(["status_stage_map"]) -%}
+{#- The pre-hook finds the CRM records that changed in these raw tables. -#}
+{%- for table_name in ["lead", "lead_history", "opportunity", "opportunity_history"] -%}
+    {%- do source("salesforce", table_name) -%}
+{%- endfor %}
+
 {#- Every event that moves a person through the funnel, from both systems, mapped to a stage by
     the status_stage_map agreement: record creation (Lead), CRM and MAS lead status changes,
     conversions without status history, the converted opportunity's creation and its close.
-    Score changes are not stage events: the score is audited separately. -#}
+    Score changes are not stage events: the score is audited separately.
+    Incremental, by source record: the pre-hook (macros/incremental/stage_events.sql) removes the
+    events of every CRM lead, Marketo lead and status activity that changed, moved to another
+    person or is gone; a run then stages the records left without events. An edited
+    status_stage_map (another agreements_version) restages everything. -#}
 with
 
 persons as (
@@ -36,20 +51,55 @@ opportunity_history as (
     select * from {{ ref('stg_salesforce__opportunity_history') }}
 ),
 
+{% if is_incremental() %}
+    staged_crm_leads as (
+        select distinct crm_lead_id from {{ this }}
+        where source_system = 'crm'
+    ),
+
+    staged_mas_leads as (
+        select source_record_id from {{ this }}
+        where event_type = 'mas_lead_created'
+    ),
+
+    staged_status_activities as (
+        select source_record_id from {{ this }}
+        where event_type = 'mas_status_change'
+    ),
+{% endif %}
+
+-- On an incremental run, only the records without staged events (all of a CRM lead's events
+-- come through crm_person, a Marketo lead's creation through mas_person).
 crm_person as (
     select
-        source_record_id as lead_id,
-        person_key
+        persons.source_record_id as lead_id,
+        persons.person_key
     from persons
-    where source_system = 'crm_lead'
+    {% if is_incremental() %}
+        left join staged_crm_leads
+            on persons.source_record_id = staged_crm_leads.crm_lead_id
+    {% endif %}
+    where
+        persons.source_system = 'crm_lead'
+    {% if is_incremental() %}
+        and staged_crm_leads.crm_lead_id is null
+    {% endif %}
 ),
 
 mas_person as (
     select
-        source_record_id as mas_lead_id,
-        person_key
+        persons.source_record_id as mas_lead_id,
+        persons.person_key
     from persons
-    where source_system = 'mas_lead'
+    {% if is_incremental() %}
+        left join staged_mas_leads
+            on persons.source_record_id = staged_mas_leads.source_record_id
+    {% endif %}
+    where
+        persons.source_system = 'mas_lead'
+    {% if is_incremental() %}
+        and staged_mas_leads.source_record_id is null
+    {% endif %}
 ),
 
 crm_created as (
@@ -63,7 +113,8 @@ crm_created as (
         crm_leads.lead_status as status_value,
         crm_leads.owner_id,
         crm_leads.lead_id as crm_lead_id,
-        cast(null as {{ dbt.type_string() }}) as opportunity_id
+        cast(null as {{ dbt.type_string() }}) as opportunity_id,
+        crm_leads.synced_at
     from crm_leads
     inner join crm_person
         on crm_leads.lead_id = crm_person.lead_id
@@ -80,7 +131,8 @@ mas_created as (
         mas_leads.lead_status as status_value,
         cast(null as {{ dbt.type_string() }}) as owner_id,
         mas_leads.crm_lead_id,
-        cast(null as {{ dbt.type_string() }}) as opportunity_id
+        cast(null as {{ dbt.type_string() }}) as opportunity_id,
+        mas_leads.synced_at
     from mas_leads
     inner join mas_person
         on cast(mas_leads.lead_id as {{ dbt.type_string() }}) = mas_person.mas_lead_id
@@ -97,7 +149,8 @@ crm_status_changes as (
         lead_history.new_value as status_value,
         crm_leads.owner_id,
         lead_history.lead_id as crm_lead_id,
-        cast(null as {{ dbt.type_string() }}) as opportunity_id
+        cast(null as {{ dbt.type_string() }}) as opportunity_id,
+        lead_history.synced_at
     from lead_history
     inner join crm_person
         on lead_history.lead_id = crm_person.lead_id
@@ -122,8 +175,15 @@ mas_status_changes as (
         activities.new_value as status_value,
         cast(null as {{ dbt.type_string() }}) as owner_id,
         cast(null as {{ dbt.type_string() }}) as crm_lead_id,
-        cast(null as {{ dbt.type_string() }}) as opportunity_id
+        cast(null as {{ dbt.type_string() }}) as opportunity_id,
+        activities.synced_at
     from activities
+    {% if is_incremental() %}
+        left join staged_status_activities
+            on
+                cast(activities.activity_id as {{ dbt.type_string() }})
+                = staged_status_activities.source_record_id
+    {% endif %}
     inner join status_map
         on
             status_map.system = 'mas'
@@ -132,6 +192,9 @@ mas_status_changes as (
     where
         activities.activity_type = 'change_data_value'
         and activities.primary_attribute_value = 'Lead Status'
+    {% if is_incremental() %}
+        and staged_status_activities.source_record_id is null
+    {% endif %}
 ),
 
 -- A conversion counts as SQL even where field history doesn't track the status.
@@ -146,7 +209,8 @@ conversions_without_history as (
         crm_leads.lead_status as status_value,
         crm_leads.owner_id,
         crm_leads.lead_id as crm_lead_id,
-        crm_leads.converted_opportunity_id as opportunity_id
+        crm_leads.converted_opportunity_id as opportunity_id,
+        crm_leads.synced_at
     from crm_leads
     inner join crm_person
         on crm_leads.lead_id = crm_person.lead_id
@@ -168,7 +232,8 @@ converted_opportunities as (
         crm_leads.lead_id as crm_lead_id,
         opportunities.opportunity_id,
         opportunities.created_at,
-        opportunities.owner_id
+        opportunities.owner_id,
+        opportunities.synced_at
     from crm_leads
     inner join crm_person
         on crm_leads.lead_id = crm_person.lead_id
@@ -187,7 +252,8 @@ opportunity_created as (
         cast(null as {{ dbt.type_string() }}) as status_value,
         owner_id,
         crm_lead_id,
-        opportunity_id
+        opportunity_id,
+        synced_at
     from converted_opportunities
 ),
 
@@ -202,7 +268,8 @@ opportunity_closed as (
         opportunity_history.stage_name as status_value,
         converted_opportunities.owner_id,
         converted_opportunities.crm_lead_id,
-        converted_opportunities.opportunity_id
+        converted_opportunities.opportunity_id,
+        opportunity_history.synced_at
     from opportunity_history
     inner join converted_opportunities
         on opportunity_history.opportunity_id = converted_opportunities.opportunity_id
@@ -229,5 +296,8 @@ unioned as (
     select * from opportunity_closed
 )
 
-select * from unioned
+select
+    *,
+    cast('{{ agreements }}' as {{ dbt.type_string() }}) as agreements_version
+from unioned
 where event_at is not null
