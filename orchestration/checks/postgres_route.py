@@ -100,8 +100,12 @@ class PostgresTarget:
 
     def connect(self) -> Any:
         """A psycopg2 connection with the gate's session options."""
-        import psycopg2
-
+        try:
+            import psycopg2
+        except ImportError:
+            raise PostgresUnavailable(
+                "psycopg2 is not installed: pip install -e '.[postgres]'"
+            ) from None
         try:
             return psycopg2.connect(
                 host=self.host,
@@ -113,7 +117,7 @@ class PostgresTarget:
                 connect_timeout=10,
             )
         except psycopg2.OperationalError as error:
-            reason = str(error).strip().splitlines()[-1] if str(error).strip() else repr(error)
+            reason = _first_line(error)
             raise PostgresUnavailable(f"cannot connect to {self.describe()}: {reason}") from None
 
 
