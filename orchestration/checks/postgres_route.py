@@ -4,7 +4,7 @@ silently, hence the pushdown route of `validate.py`).
 Per suite, GX validates a query asset over the suite's rendered frame as one whole-table batch,
 with the run's suite parameters: the counting happens in PostgreSQL and only GX's summaries
 (counts, a few failing keys) come back. The table-level expectations (columns present) run on a
-second query asset over the table itself. GX's results become the same `ExpectationOutcome`
+second, zero-row query asset over the table. GX's results become the same `ExpectationOutcome`
 records as on DuckDB, and a result that carries an exception, or that claims success without the
 counts behind it, is a gate error: never a pass, never "data failed".
 
@@ -302,7 +302,8 @@ class _PostgresGate:
         if suite.table_level:
             source, name = suite.table.split(".", 1)
             table = f"{quote(gate_schemas().get(source, source))}.{quote(name)}"
-            query = f"select * from {table}"
+            # Zero rows, as on DuckDB: the column-set expectations read only the column list.
+            query = f"select * from {table} limit 0"
             name = f"{suite.name}.columns"
             results, error = self._validate(name, query, suite.table_level, parameters, None)
             outcomes += [
