@@ -7,6 +7,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from orchestration.checks.outcomes import ERROR, ExpectationOutcome, GateReport
 from orchestration.settings import export_environment, stale_profile_problem, working_path
 
 
@@ -76,6 +77,86 @@ def _run(args: argparse.Namespace) -> int:
     return 0 if outcome.succeeded else 1
 
 
+def _steward_lines(report: GateReport) -> list[str]:
+    """Expectations not met, grouped by the steward who answers for them."""
+    by_steward: dict[str, list[ExpectationOutcome]] = {}
+    for outcome in report.not_passed:
+        steward = f"{outcome.steward_name} <{outcome.steward_contact}>"
+        by_steward.setdefault(steward, []).append(outcome)
+    lines = []
+    for steward, outcomes in by_steward.items():
+        lines.append(f"  for {steward}:")
+        for outcome in outcomes:
+            label = "GATE ERROR" if outcome.status == ERROR else outcome.severity.upper()
+            where = f"{outcome.table}.{outcome.column}" if outcome.column else outcome.table
+            detail = (
+                f"not evaluated: {outcome.error_message}"
+                if outcome.status == ERROR
+                else outcome.observed_value
+            )
+            sample = f"; e.g. {outcome.sample_json()}" if outcome.failing_sample else ""
+            lines.append(f"    {label} {outcome.expectation} on {where}: {detail}{sample}")
+    return lines
+
+
+def _gates(args: argparse.Namespace) -> int:
+    import uuid
+
+    from orchestration.checks.postgres_route import (
+        PostgresTarget,
+        PostgresUnavailable,
+        record_on_postgres,
+        run_gate_on_postgres,
+    )
+    from orchestration.checks.results import RESULTS_TABLE, record
+    from orchestration.checks.validate import run_gate
+    from orchestration.settings import connect_warehouse, data_docs_dir
+
+    run_id = str(uuid.uuid4())
+    if args.target == "postgres":
+        try:
+            target = PostgresTarget.from_environment()
+        except ValueError as error:
+            print(f"funnel gates: FUNNEL_PG_PORT is not a port number ({error})", file=sys.stderr)
+            return 2
+        where = target.describe()
+        try:
+            report = run_gate_on_postgres(
+                args.boundary, target, run_id, args.as_of, data_docs_dir()
+            )
+            record_on_postgres(target, report)
+        except PostgresUnavailable as error:
+            print(f"funnel gates: {error}. Nothing was validated.", file=sys.stderr)
+            return 2
+    else:
+        database = working_path()
+        where = f"DuckDB {database}"
+        if not database.exists():
+            print(
+                f"funnel gates: {database} does not exist; run `funnel generate` or "
+                "`funnel load` first.",
+                file=sys.stderr,
+            )
+            return 2
+        with connect_warehouse(database) as connection:
+            report = run_gate(args.boundary, connection, run_id, args.as_of, data_docs_dir())
+            record(connection, report)
+    outcomes = report.outcomes
+    print(
+        f"{args.boundary} gate on {where}: {len(outcomes)} expectations, "
+        f"{sum(o.passed for o in outcomes)} passed, {len(report.not_passed)} not met "
+        f"({len(report.blocking)} blocking) in {report.seconds:.1f}s; "
+        f"recorded in {RESULTS_TABLE} as run {run_id}."
+    )
+    lines = _steward_lines(report)
+    if lines:
+        print("Expectations not met:")
+        print("\n".join(lines))
+    if report.data_docs_url:
+        print(f"Data Docs: {report.data_docs_url}")
+    return 1 if report.blocks else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="funnel",
@@ -103,6 +184,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--as-of", type=_parse_as_of, default=None, help="judge SLAs at this UTC instant (now)"
     )
     run.set_defaults(handler=_run)
+
+    gates = commands.add_parser(
+        "gates",
+        help="run one governance gate on its own and record its outcomes; exit 1 when a "
+        "critical expectation fails or can't be evaluated",
+    )
+    gates.add_argument(
+        "--target",
+        choices=("duckdb", "postgres"),
+        default="duckdb",
+        help="duckdb: the working database; postgres: the database of the FUNNEL_PG_* "
+        "variables (as profiles.example.yml's postgres target)",
+    )
+    gates.add_argument("--boundary", choices=("raw", "marts"), default="raw", help="(raw)")
+    gates.add_argument(
+        "--as-of",
+        type=_parse_as_of,
+        default=None,
+        help="timestamps may run 24 h past this UTC instant (now)",
+    )
+    gates.set_defaults(handler=_gates)
     return parser
 
 

@@ -58,14 +58,18 @@ def quote(identifier: str) -> str:
 def render_frame(
     suite: Suite, schemas: Mapping[str, str], table_columns: Sequence[str] | None
 ) -> str:
-    """The suite's frame SQL with schema names and the deletion filter filled in."""
+    """The suite's frame SQL with schema names and the deletion filter filled in.
+
+    The same text runs on DuckDB and PostgreSQL: conversions go through the `funnel_*` helpers
+    of `conversions.py`.
+    """
     present = set(table_columns or ())
 
     def live(match: re.Match[str]) -> str:
         alias = match.group(1)
         prefix = f"{quote(alias)}." if alias else ""
         terms = [
-            f"not coalesce(try_cast({prefix}{column} as boolean), false)"
+            f"not coalesce(funnel_bool({prefix}{column}), false)"
             for column in DELETION_COLUMNS
             if column in present
         ]

@@ -1,13 +1,17 @@
 """`governance.expectation_results`: one row per expectation per gate run, appended in the
-working database and carried into every publication (passed or blocked)."""
+working database and carried into every publication (passed or blocked). The gate on PostgreSQL
+(`postgres_route.py`) appends the same rows to the same table in PostgreSQL."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import duckdb
 
 from orchestration.checks.outcomes import GateReport
 
 RESULTS_TABLE = "governance.expectation_results"
+# Types spelled so that DuckDB and PostgreSQL both read them.
 RESULTS_COLUMNS = """
     run_id varchar not null,
     run_at timestamp not null,
@@ -23,14 +27,14 @@ RESULTS_COLUMNS = """
     observed_value varchar,
     element_count bigint,
     unexpected_count bigint,
-    unexpected_percent double,
+    unexpected_percent double precision,
     failing_sample varchar,
     steward_domain varchar,
     steward_name varchar,
     steward_contact varchar,
     error_message varchar,
     notes varchar,
-    gate_seconds double,
+    gate_seconds double precision,
     data_docs_url varchar
 """
 
@@ -42,10 +46,9 @@ def ensure_results_table(connection: duckdb.DuckDBPyConnection, prefix: str = ""
     connection.execute(f"create table if not exists {database}{RESULTS_TABLE} ({RESULTS_COLUMNS})")
 
 
-def record(connection: duckdb.DuckDBPyConnection, report: GateReport) -> int:
-    """Append the report's outcomes; returns the number of rows written."""
-    ensure_results_table(connection)
-    rows = [
+def result_rows(report: GateReport) -> list[tuple[Any, ...]]:
+    """The report as rows of the results table, in column order."""
+    return [
         (
             report.run_id,
             report.run_at,
@@ -73,6 +76,12 @@ def record(connection: duckdb.DuckDBPyConnection, report: GateReport) -> int:
         )
         for outcome in report.outcomes
     ]
+
+
+def record(connection: duckdb.DuckDBPyConnection, report: GateReport) -> int:
+    """Append the report's outcomes; returns the number of rows written."""
+    ensure_results_table(connection)
+    rows = result_rows(report)
     if rows:
         placeholders = ", ".join(["?"] * len(rows[0]))
         connection.executemany(f"insert into {RESULTS_TABLE} values ({placeholders})", rows)

@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from orchestration.checks import conversions
 from orchestration.checks.outcomes import (
     ERROR,
     FAILED,
@@ -47,10 +48,6 @@ SAMPLE_SIZE = 3
 # "in the future".
 FUTURE_TOLERANCE = timedelta(hours=24)
 DOCS_SITE = "funnel_gates"
-TIMESTAMP_MACRO = (
-    "create or replace temp macro funnel_ts(v) as "
-    "cast(try_cast(replace(cast(v as varchar), ' UTC', '+00') as timestamptz) as timestamp)"
-)
 
 
 def gate_parameters(as_of: datetime) -> dict[str, Any]:
@@ -71,13 +68,14 @@ class _SuiteFrames:
     error: str | None = None
 
 
-def _schemas() -> dict[str, str]:
+def gate_schemas() -> dict[str, str]:
+    """Placeholder (`{salesforce}`, `{marts}`, ...) -> schema name."""
     return {**raw_schemas(), "marts": "marts"}
 
 
 def _table_columns(connection: duckdb.DuckDBPyConnection, suite: Suite) -> list[str] | None:
     source, name = suite.table.split(".", 1)
-    schema = _schemas().get(source, source)
+    schema = gate_schemas().get(source, source)
     rows = connection.execute(
         "select column_name from information_schema.columns "
         "where table_schema = ? and table_name = ? order by ordinal_position",
@@ -94,7 +92,7 @@ def _fetch(
     if columns is None:
         frames.error = f"table {suite.table} does not exist in the working database"
         return frames
-    frame = f"with frame as (\n{render_frame(suite, _schemas(), columns)}\n)\n"
+    frame = f"with frame as (\n{render_frame(suite, gate_schemas(), columns)}\n)\n"
     rows = suite.row_level
     try:
         checks = [quick_check(expectation, parameters) for expectation in rows]
@@ -144,7 +142,8 @@ def _gx_frame(frames: _SuiteFrames) -> pd.DataFrame:
     return merged.drop(columns="__occurrence").reset_index(drop=True)
 
 
-def _raised(result: Any) -> str | None:
+def raised(result: Any) -> str | None:
+    """The message of an exception GX caught while validating, if any."""
     info = result.exception_info or {}
     if info.get("raised_exception"):
         return str(info.get("exception_message"))
@@ -189,7 +188,29 @@ class _GxRunner:
         frame: pd.DataFrame,
         parameters: Mapping[str, Any],
     ) -> dict[int, Any]:
-        """GX results by expectation index."""
+        """GX results by expectation index, validated on a pandas frame."""
+        asset = self.source.add_dataframe_asset(name)
+        batch = asset.add_batch_definition_whole_dataframe(name)
+        return self.run_suite(
+            name,
+            expectations,
+            batch,
+            parameters,
+            batch_parameters={"dataframe": frame},
+            result_format={"result_format": "SUMMARY"},
+        )
+
+    def run_suite(
+        self,
+        name: str,
+        expectations: Sequence[ExpectationSpec],
+        batch: Any,
+        parameters: Mapping[str, Any],
+        batch_parameters: dict[str, Any] | None = None,
+        result_format: dict[str, Any] | None = None,
+    ) -> dict[int, Any]:
+        """Validate `expectations` as suite `name` on a GX batch definition of any datasource;
+        GX results by expectation index."""
         from great_expectations.core.expectation_suite import ExpectationSuite
         from great_expectations.expectations.expectation_configuration import (
             ExpectationConfiguration,
@@ -207,15 +228,13 @@ class _GxRunner:
             ],
         )
         suite = self.context.suites.add(suite)
-        asset = self.source.add_dataframe_asset(name)
-        batch = asset.add_batch_definition_whole_dataframe(name)
         definition = self.context.validation_definitions.add(
             self.gx.ValidationDefinition(name=name, data=batch, suite=suite)
         )
         result = definition.run(
-            batch_parameters={"dataframe": frame},
+            batch_parameters=batch_parameters,
             expectation_parameters=dict(parameters),
-            result_format={"result_format": "SUMMARY"},
+            result_format=result_format or {"result_format": "SUMMARY"},
         )
         return {
             int(r.expectation_config.meta["gate_index"]): r
@@ -258,7 +277,7 @@ def _observed(expectation: ExpectationSpec, count: int, elements: int, frames: _
     return f"{count} of {elements} rows unexpected"
 
 
-def _not_evaluated(
+def not_evaluated(
     suite: Suite, expectation: ExpectationSpec, column: str | None
 ) -> ExpectationOutcome:
     """The outcome before evaluation: an error until the warehouse and GX both answered."""
@@ -289,8 +308,8 @@ def _row_outcome(
     gx_result: Any,
     gx_error: str | None,
 ) -> ExpectationOutcome:
-    outcome = _not_evaluated(suite, expectation, expectation.column)
-    error = frames.error or gx_error or (_raised(gx_result) if gx_result is not None else None)
+    outcome = not_evaluated(suite, expectation, expectation.column)
+    error = frames.error or gx_error or (raised(gx_result) if gx_result is not None else None)
     if gx_result is None and error is None:
         error = "GX returned no result for this expectation"
     if error:
@@ -315,15 +334,15 @@ def _row_outcome(
     return outcome
 
 
-def _table_outcome(
+def table_outcome(
     suite: Suite,
     expectation: ExpectationSpec,
     table_columns: list[str] | None,
     gx_result: Any,
     gx_error: str | None,
 ) -> ExpectationOutcome:
-    outcome = _not_evaluated(suite, expectation, None)
-    error = gx_error or (_raised(gx_result) if gx_result is not None else None)
+    outcome = not_evaluated(suite, expectation, None)
+    error = gx_error or (raised(gx_result) if gx_result is not None else None)
     if table_columns is None:
         error = f"table {suite.table} does not exist in the working database"
     if error or gx_result is None or table_columns is None:
@@ -360,7 +379,7 @@ def _validate_suite(
             except Exception as raised:
                 error = f"GX validation raised {type(raised).__name__}: {raised}"
         outcomes += [
-            _table_outcome(suite, spec, frames.table_columns, results.get(spec.index), error)
+            table_outcome(suite, spec, frames.table_columns, results.get(spec.index), error)
             for spec in suite.table_level
         ]
     if suite.row_level:
@@ -391,7 +410,8 @@ def run_gate(
     started = time.perf_counter()
     run_at = datetime.now(UTC).replace(tzinfo=None)
     parameters = gate_parameters(as_of or run_at)
-    connection.execute(TIMESTAMP_MACRO)
+    for statement in conversions.duckdb_statements():
+        connection.execute(statement)
     runner = _GxRunner(docs_dir)
     outcomes: list[ExpectationOutcome] = []
     for suite in suites if suites is not None else load_suites(boundary):

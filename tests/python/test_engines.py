@@ -1,6 +1,7 @@
 """The same project on DuckDB, PostgreSQL and Spark: one small generated data set, the full
 `dbt build` (seeds, models, every data test and unit test) on each engine, and every mart
-compared with DuckDB's, column by column (orchestration/engines/compare.py says how).
+compared with DuckDB's, column by column (orchestration/engines/compare.py says how). The mart
+gate then runs on the DuckDB and the PostgreSQL marts and must give the same outcomes.
 
 Needs the `postgres` and `spark` extras, PostgreSQL server binaries and Java 17; `make test`
 installs the extras. Select with `-m engines`, leave out with `-m "not engines"`.
@@ -18,6 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.checks.outcomes import GateReport
+from orchestration.checks.postgres_route import PostgresTarget, run_gate_on_postgres
+from orchestration.checks.suites import load_suites
+from orchestration.checks.validate import run_gate
 from orchestration.engines.builds import (
     EngineBuild,
     build_on_duckdb,
@@ -25,9 +30,9 @@ from orchestration.engines.builds import (
     build_on_spark,
 )
 from orchestration.engines.compare import compare, fingerprint_table, render
-from orchestration.engines.postgres import local_postgres
+from orchestration.engines.postgres import PostgresServer, local_postgres
 from orchestration.raw.generator import generate
-from orchestration.settings import WORKING_FILE
+from orchestration.settings import WORKING_FILE, connect_warehouse
 
 pytestmark = [pytest.mark.engines, pytest.mark.slow]
 
@@ -50,30 +55,58 @@ KEY_KPIS = {
 
 
 @pytest.fixture(scope="module")
-def builds() -> Iterator[dict[str, EngineBuild]]:
-    if shutil.which("java") is None:
-        pytest.fail("Java 17 is needed for the Spark build (pyspark runs Spark in a JVM)")
+def work_dir() -> Iterator[Path]:
+    """The generated raw warehouse (`duckdb/` + WORKING_FILE) and each engine's files."""
     # A directory of its own rather than pytest's numbered ones, which concurrent pytest runs on
     # the same machine prune after three sessions. $FUNNEL_ENGINES_WORK_DIR keeps it (warehouses,
     # dbt logs and targets per engine) for a look after a failure.
     kept = os.environ.get("FUNNEL_ENGINES_WORK_DIR")
     if kept:
         Path(kept).mkdir(parents=True, exist_ok=True)
-        yield _build_everywhere(Path(kept))
+        yield _generate(Path(kept))
         return
     with tempfile.TemporaryDirectory(prefix="funnel-engines-") as scratch:
-        yield _build_everywhere(Path(scratch))
+        yield _generate(Path(scratch))
 
 
-def _build_everywhere(work_dir: Path) -> dict[str, EngineBuild]:
-    warehouse_dir = work_dir / "duckdb"
-    raw_warehouse = warehouse_dir / WORKING_FILE
+def _generate(work_dir: Path) -> Path:
+    raw_warehouse = work_dir / "duckdb" / WORKING_FILE
     raw_warehouse.parent.mkdir(parents=True)
     generate(raw_warehouse, leads=LEADS, seed=11, as_of=AS_OF)
-    results = {"duckdb": build_on_duckdb(warehouse_dir, work_dir, DBT_VARS)}
+    return work_dir
+
+
+# One fixture per engine, so that a test needing only some engines builds only those.
+@pytest.fixture(scope="module")
+def duckdb_build(work_dir: Path) -> EngineBuild:
+    return build_on_duckdb(work_dir / "duckdb", work_dir, DBT_VARS)
+
+
+@pytest.fixture(scope="module")
+def postgres_server() -> Iterator[PostgresServer]:
+    """Up until the module's tests are done: the gates read the marts built there."""
     with local_postgres() as server:
-        results["postgres"] = build_on_postgres(raw_warehouse, server, work_dir, DBT_VARS)
-    results["spark"] = build_on_spark(raw_warehouse, work_dir, DBT_VARS)
+        yield server
+
+
+@pytest.fixture(scope="module")
+def postgres_build(work_dir: Path, postgres_server: PostgresServer) -> EngineBuild:
+    raw_warehouse = work_dir / "duckdb" / WORKING_FILE
+    return build_on_postgres(raw_warehouse, postgres_server, work_dir, DBT_VARS)
+
+
+@pytest.fixture(scope="module")
+def spark_build(work_dir: Path) -> EngineBuild:
+    if shutil.which("java") is None:
+        pytest.fail("Java 17 is needed for the Spark build (pyspark runs Spark in a JVM)")
+    return build_on_spark(work_dir / "duckdb" / WORKING_FILE, work_dir, DBT_VARS)
+
+
+@pytest.fixture(scope="module")
+def builds(
+    duckdb_build: EngineBuild, postgres_build: EngineBuild, spark_build: EngineBuild
+) -> dict[str, EngineBuild]:
+    results = {"duckdb": duckdb_build, "postgres": postgres_build, "spark": spark_build}
     print("\nwall time per engine (raw copy + dbt build + reading marts):")
     for engine, build in results.items():
         print(f"  {engine:<10} {build.seconds:6.1f} s")
@@ -104,3 +137,38 @@ def test_every_engine_builds_the_same_marts(builds: dict[str, EngineBuild]) -> N
     assert all(table.rows > 0 for table in fingerprints[REFERENCE].values()), (
         "every mart should have rows on the generated data, or the comparison proves little"
     )
+
+
+def test_the_mart_gate_on_postgres_agrees_with_duckdb(
+    work_dir: Path,
+    duckdb_build: EngineBuild,
+    postgres_build: EngineBuild,
+    postgres_server: PostgresServer,
+) -> None:
+    """The mart gate through GX's SQL datasource in PostgreSQL gives the same outcome, element
+    count and unexpected count per expectation as the DuckDB route, on the marts each built."""
+    assert duckdb_build.succeeded and postgres_build.succeeded, "see the build tests"
+    docs = work_dir / "gate-docs"
+    with connect_warehouse(work_dir / "duckdb" / WORKING_FILE) as connection:
+        on_duckdb = run_gate("marts", connection, "duckdb", AS_OF, docs / "duckdb")
+    target = PostgresTarget(
+        postgres_server.host, postgres_server.port, postgres_server.user, "", "funnel"
+    )
+    on_postgres = run_gate_on_postgres("marts", target, "postgres", AS_OF, docs / "postgres")
+
+    def seen(report: GateReport) -> dict[tuple[str, str], tuple]:
+        return {
+            (o.suite, o.expectation): (
+                o.status,
+                o.element_count,
+                o.unexpected_count,
+                o.error_message,
+            )
+            for o in report.outcomes
+        }
+
+    duckdb_seen, postgres_seen = seen(on_duckdb), seen(on_postgres)
+    assert len(duckdb_seen) == sum(len(suite.expectations) for suite in load_suites("marts"))
+    assert all(status == "passed" for status, *_ in duckdb_seen.values()), duckdb_seen
+    assert postgres_seen == duckdb_seen
+    assert all(elements for _, elements, *_ in postgres_seen.values()), "frames had no rows"

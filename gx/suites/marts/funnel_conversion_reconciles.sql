@@ -12,17 +12,30 @@ kpi as (
 ),
 
 entries as (
-    unpivot (
-        select
-            mql_at as mql,
-            sal_at as sal,
-            sql_at as sql,
-            opportunity_created_at as opportunity,
-            lead_at as lead
-        from {marts}.fct_lead_cycles
-    )
-    on lead, mql, sal, sql, opportunity
-    into name from_stage value entered_at
+    select
+        'lead' as from_stage,
+        lead_at as entered_at
+    from {marts}.fct_lead_cycles
+    union all
+    select
+        'mql' as from_stage,
+        mql_at as entered_at
+    from {marts}.fct_lead_cycles
+    union all
+    select
+        'sal' as from_stage,
+        sal_at as entered_at
+    from {marts}.fct_lead_cycles
+    union all
+    select
+        'sql' as from_stage,
+        sql_at as entered_at
+    from {marts}.fct_lead_cycles
+    union all
+    select
+        'opportunity' as from_stage,
+        opportunity_created_at as entered_at
+    from {marts}.fct_lead_cycles
 ),
 
 facts as (
@@ -31,12 +44,13 @@ facts as (
         cast(date_trunc('month', entered_at) as date) as cohort_month,
         count(*) as fact_entered
     from entries
+    where entered_at is not null
     group by 1, 2
 )
 
 select
-    kpi.from_stage || '>' || kpi.to_stage || ' ' || coalesce(kpi.cohort_month, facts.cohort_month)
-        as row_key,
+    kpi.from_stage || '>' || kpi.to_stage || ' '
+    || cast(coalesce(kpi.cohort_month, facts.cohort_month) as varchar) as row_key,
     cast(coalesce(kpi.kpi_entered, 0) as bigint) as kpi_entered,
     cast(coalesce(facts.fact_entered, 0) as bigint) as fact_entered
 from kpi

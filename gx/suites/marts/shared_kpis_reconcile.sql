@@ -14,15 +14,20 @@ kpi as (
 ),
 
 entries as (
-    unpivot (
-        select
-            mql_at as mqls,
-            sal_at as sals,
-            sql_at as sqls
-        from {marts}.fct_lead_cycles
-    )
-    on mqls, sals, sqls
-    into name kpi_code value entered_at
+    select
+        'mqls' as kpi_code,
+        mql_at as entered_at
+    from {marts}.fct_lead_cycles
+    union all
+    select
+        'sals' as kpi_code,
+        sal_at as entered_at
+    from {marts}.fct_lead_cycles
+    union all
+    select
+        'sqls' as kpi_code,
+        sql_at as entered_at
+    from {marts}.fct_lead_cycles
 ),
 
 facts as (
@@ -31,14 +36,15 @@ facts as (
         cast(date_trunc('month', entered_at) as date) as period_start_date,
         count(*) as fact_value
     from entries
+    where entered_at is not null
     group by 1, 2
 )
 
 select
     coalesce(kpi.kpi_code, facts.kpi_code) || ' '
-    || coalesce(kpi.period_start_date, facts.period_start_date) as row_key,
-    cast(coalesce(kpi.kpi_value, 0) as double) as kpi_value,
-    cast(coalesce(facts.fact_value, 0) as double) as fact_value
+    || cast(coalesce(kpi.period_start_date, facts.period_start_date) as varchar) as row_key,
+    cast(coalesce(kpi.kpi_value, 0) as double precision) as kpi_value,
+    cast(coalesce(facts.fact_value, 0) as double precision) as fact_value
 from kpi
 full outer join facts
     on kpi.kpi_code = facts.kpi_code and kpi.period_start_date = facts.period_start_date

@@ -23,7 +23,7 @@ facts as (
 
 select
     coalesce(kpi.policy_key, facts.policy_key) || ' '
-    || coalesce(kpi.period_start_date, facts.period_start_date) as row_key,
+    || cast(coalesce(kpi.period_start_date, facts.period_start_date) as varchar) as row_key,
     cast(coalesce(kpi.kpi_instances, 0) as bigint) as kpi_instances,
     cast(coalesce(kpi.kpi_by_status, 0) as bigint) as kpi_by_status,
     cast(coalesce(facts.fact_instances, 0) as bigint) as fact_instances

@@ -21,7 +21,7 @@ mql_cycles as (
 
 select
     coalesce(mql_cycles.person_key, follow_ups.person_key) || '#'
-    || coalesce(mql_cycles.cycle_number, follow_ups.cycle_number) as cycle_key,
+    || cast(coalesce(mql_cycles.cycle_number, follow_ups.cycle_number) as varchar) as cycle_key,
     case
         when mql_cycles.person_key is null then 0
         else cast(coalesce(follow_ups.follow_up_instances, 0) as bigint)

@@ -2,5 +2,5 @@
 select
     sla_key,
     status,
-    cast(business_minutes_elapsed as double) as business_minutes_elapsed
+    cast(business_minutes_elapsed as double precision) as business_minutes_elapsed
 from {marts}.fct_sla_instances

@@ -3,8 +3,8 @@ select
     id,
     email,
     status,
-    try_cast(annual_revenue as double) as annual_revenue,
-    try_cast(number_of_employees as bigint) as number_of_employees,
+    funnel_double(annual_revenue) as annual_revenue,
+    funnel_bigint(number_of_employees) as number_of_employees,
     funnel_ts(created_date) as created_date,
     funnel_ts(last_modified_date) as last_modified_date
 from {salesforce}."lead"

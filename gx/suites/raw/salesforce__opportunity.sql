@@ -4,7 +4,7 @@ select
     case
         when opportunity.account_id is not null and account.id is null then opportunity.account_id
     end as missing_account_id,
-    try_cast(opportunity.amount as double) as amount,
+    funnel_double(opportunity.amount) as amount,
     opportunity.stage_name,
     funnel_ts(opportunity.created_date) as created_date,
     funnel_ts(opportunity.last_modified_date) as last_modified_date

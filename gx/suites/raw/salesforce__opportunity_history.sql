@@ -19,7 +19,7 @@ select
         when history.opportunity_id is not null and opportunity.id is null
             then history.opportunity_id
     end as missing_opportunity_id,
-    try_cast(history.amount as double) as amount,
+    funnel_double(history.amount) as amount,
     history.stage_name,
     case
         when history.was_won_before = 1 and history.stage_name <> 'Closed Won'
