@@ -1,7 +1,10 @@
-{#- The instant "now" means for open stages and SLA clocks: dbt var `as_of` (UTC) when given, so a
-    rebuild with the same data and as_of gives the same answer; else the current UTC time. -#}
+{#- The instant "now" means for open stages and SLA clocks: dbt var `as_of` (UTC) when given, else
+    the environment variable FUNNEL_AS_OF, so a rebuild with the same data and as-of gives the same
+    answer; else the current UTC time. Pipeline runs pass the environment variable: a var that
+    changes every day would make dbt re-parse the whole project on every run, an environment
+    variable only the files that read it. -#}
 {% macro as_of_timestamp() -%}
-    {%- set as_of = var("as_of", none) -%}
+    {%- set as_of = var("as_of", none) or env_var("FUNNEL_AS_OF", "") -%}
     {%- if as_of -%}
         cast('{{ as_of }}' as {{ dbt.type_timestamp() }})
     {%- else -%}

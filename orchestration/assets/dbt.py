@@ -18,7 +18,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from orchestration.project import dbt_project, dbt_vars_args
+from orchestration.project import as_of_environment, dbt_project
 from orchestration.resources import RunSettings
 
 WAREHOUSE_POOL = "warehouse"
@@ -68,10 +68,10 @@ class FunnelDbtTranslator(DagsterDbtTranslator):
         return [owner] if isinstance(owner, str) else list(owner)
 
 
-def dbt_build_args(as_of: str | None) -> list[str]:
-    # Unit tests check the models' logic on fixtures; they belong to the test suite, not to a
-    # production run against whatever the connectors landed (dbt's own advice).
-    return ["build", "--exclude-resource-type", "unit_test", *dbt_vars_args(as_of)]
+# Unit tests check the models' logic on fixtures; they belong to the test suite, not to a
+# production run against whatever the connectors landed (dbt's own advice). The as-of reaches
+# dbt as FUNNEL_AS_OF (see `as_of_environment`).
+DBT_BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
 
 
 translator = FunnelDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
@@ -89,7 +89,8 @@ translator = FunnelDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 def dbt_staging(
     context: AssetExecutionContext, dbt: DbtCliResource, run_settings: RunSettings
 ) -> Iterator[Any]:
-    yield from dbt.cli(dbt_build_args(run_settings.as_of_text()), context=context).stream()
+    with as_of_environment(run_settings.as_of_text()):
+        yield from dbt.cli(DBT_BUILD_ARGS, context=context).stream()
 
 
 @dbt_assets(
@@ -103,4 +104,5 @@ def dbt_staging(
 def dbt_marts(
     context: AssetExecutionContext, dbt: DbtCliResource, run_settings: RunSettings
 ) -> Iterator[Any]:
-    yield from dbt.cli(dbt_build_args(run_settings.as_of_text()), context=context).stream()
+    with as_of_environment(run_settings.as_of_text()):
+        yield from dbt.cli(DBT_BUILD_ARGS, context=context).stream()

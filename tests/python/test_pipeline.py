@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import datetime
 from pathlib import Path
@@ -49,6 +50,16 @@ def test_run_succeeds_with_every_dbt_test_passing(built: tuple[Path, PipelineOut
     assert outcome.gate_failures == []
     assert outcome.succeeded
     assert outcome.checks_passed >= 50, "the staging layer's dbt tests should run as checks"
+
+
+def test_the_run_judges_at_its_as_of_and_forgets_it_afterwards(
+    built: tuple[Path, PipelineOutcome],
+) -> None:
+    """The as-of reaches dbt for the run only: open stages and SLA clocks are judged at it, and
+    a later run in the same process without one is judged at its own time."""
+    database, _ = built
+    assert _query(database, "select distinct as_of from marts.fct_lead_cycles") == [(AS_OF,)]
+    assert "FUNNEL_AS_OF" not in os.environ
 
 
 def test_staging_lands_in_the_unprefixed_staging_schema(
