@@ -52,6 +52,13 @@ class ExpectationOutcome:
         """A critical expectation that failed or could not be evaluated stops the run."""
         return self.severity == "critical" and self.status != PASSED
 
+    def judge(self, unexpected: int, elements: int) -> None:
+        """Passed or failed on `unexpected` of `elements` rows."""
+        self.status = PASSED if unexpected == 0 else FAILED
+        self.element_count = elements
+        self.unexpected_count = unexpected
+        self.unexpected_percent = round(100.0 * unexpected / elements, 6) if elements else 0.0
+
     def describe(self) -> str:
         where = f"{self.table}.{self.column}" if self.column else self.table
         if self.status == ERROR:

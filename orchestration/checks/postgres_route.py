@@ -26,8 +26,6 @@ from typing import Any
 
 from orchestration.checks import conversions
 from orchestration.checks.outcomes import (
-    FAILED,
-    PASSED,
     PII_COLUMNS,
     ExpectationOutcome,
     GateReport,
@@ -234,10 +232,7 @@ def _row_outcome(
             f"GX reported success={gx_result.success} with {count} unexpected rows"
         )
         return outcome
-    outcome.status = PASSED if count == 0 else FAILED
-    outcome.element_count = elements
-    outcome.unexpected_count = count
-    outcome.unexpected_percent = round(100.0 * count / elements, 6) if elements else 0.0
+    outcome.judge(count, elements)
     if expectation.index in duplicated and count:
         values = duplicated[expectation.index]
         outcome.observed_value = f"{values} values used more than once ({count} rows)"

@@ -325,10 +325,7 @@ def _row_outcome(
             f"(success={gx_result.success}); the pushdown for {expectation.type} needs fixing"
         )
         return outcome
-    outcome.status = PASSED if count == 0 else FAILED
-    outcome.element_count = elements
-    outcome.unexpected_count = count
-    outcome.unexpected_percent = round(100.0 * count / elements, 6) if elements else 0.0
+    outcome.judge(count, elements)
     outcome.observed_value = _observed(expectation, count, elements, frames)
     outcome.failing_sample = _sample(suite, expectation, frames.candidates.get(expectation.index))
     return outcome
