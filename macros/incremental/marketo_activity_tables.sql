@@ -73,11 +73,14 @@
 
 
 {#- Pre-hook of int_marketo_activities_attributed on incremental runs: remove the rows whose
-    activity version is no longer the current one in staging (updated or deleted), the rows of
-    Marketo leads whose person changed or is gone (identity resolution re-links records
+    activity version is no longer the current one in staging (updated or deleted), every row of
+    the Marketo leads whose person changed or is gone (identity resolution re-links records
     retroactively: merges, new CRM ids, email matches), rows without an activity id, and the rows
     synced within the window. The model then appends the current rows of the window and every
-    row of the leads left without rows here. -#}
+    row of the leads left without rows here.
+    Both checks compare the whole table, so a run stays exact whatever happened upstream; each is
+    computed once into a small set (one anti-join with staging, one check per lead and person)
+    that the delete then matches, instead of two correlated checks per row. -#}
 {% macro delete_reattributed_marketo_activities() -%}
     {%- if is_incremental() -%}
         {%- set cutoff = revenue_funnel.incremental_cutoff("synced_at") -%}
@@ -85,22 +88,46 @@
         where
             current_rows.synced_at >= {{ cutoff }}
             or current_rows.activity_id is null
-            or not exists (
+            or current_rows.activity_type is null
+            or current_rows.synced_at is null
+            or current_rows.lead_id is null
+            or exists (
                 select 1
-                from {{ ref("stg_marketo__activities") }} as activities
+                from (
+                    select
+                        attributed.activity_type,
+                        attributed.activity_id,
+                        attributed.synced_at
+                    from {{ this }} as attributed
+                    where not exists (
+                        select 1
+                        from {{ ref("stg_marketo__activities") }} as activities
+                        where
+                            activities.activity_type = attributed.activity_type
+                            and activities.activity_id = attributed.activity_id
+                            and activities.synced_at = attributed.synced_at
+                    )
+                ) as superseded
                 where
-                    activities.activity_type = current_rows.activity_type
-                    and activities.activity_id = current_rows.activity_id
-                    and activities.synced_at = current_rows.synced_at
+                    superseded.activity_type = current_rows.activity_type
+                    and superseded.activity_id = current_rows.activity_id
+                    and superseded.synced_at = current_rows.synced_at
             )
-            or not exists (
-                select 1
-                from {{ ref("int_persons_resolved") }} as persons
-                where
-                    persons.source_system = 'mas_lead'
-                    and persons.source_record_id
-                    = cast(current_rows.lead_id as {{ dbt.type_string() }})
-                    and persons.person_key = current_rows.person_key
+            or current_rows.lead_id in (
+                select attributed.lead_id
+                from (
+                    select distinct
+                        lead_id,
+                        person_key
+                    from {{ this }}
+                ) as attributed
+                left join {{ ref("int_persons_resolved") }} as persons
+                    on
+                        persons.source_system = 'mas_lead'
+                        and cast(attributed.lead_id as {{ dbt.type_string() }})
+                        = persons.source_record_id
+                        and attributed.person_key = persons.person_key
+                where persons.person_key is null
             )
     {%- endif -%}
 {%- endmacro %}

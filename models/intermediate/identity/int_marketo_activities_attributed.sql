@@ -25,6 +25,7 @@ persons as (
 ),
 
 {% if is_incremental() %}
+    {%- set cutoff = revenue_funnel.incremental_cutoff("synced_at") %}
     attributed_leads as (
         select distinct lead_id from {{ this }}
     ),
@@ -35,6 +36,38 @@ persons as (
         left join attributed_leads
             on persons.source_record_id = cast(attributed_leads.lead_id as {{ dbt.type_string() }})
         where attributed_leads.lead_id is null
+    ),
+
+    -- The activities synced within the window, any without an id, and every activity of the
+    -- leads without rows: three disjoint branches rather than one filter with `or`, so each reads
+    -- staging through a filter on one column (the leads' by their numeric lead id: mas_lead
+    -- source record ids are Marketo lead ids as text) instead of attributing every activity and
+    -- filtering afterwards. Each branch reads staging itself: a CTE read more than once is
+    -- materialized whole (DuckDB), which would copy every activity again.
+    activities_to_attribute as (
+        select * from {{ ref('stg_marketo__activities') }} as activities
+        where activities.synced_at >= {{ cutoff }}
+
+        union all
+
+        select * from {{ ref('stg_marketo__activities') }} as activities
+        where
+            activities.activity_id is null
+            and not coalesce(activities.synced_at >= {{ cutoff }}, false)
+
+        union all
+
+        select * from {{ ref('stg_marketo__activities') }} as activities
+        where
+            activities.lead_id in (
+                select cast(leads_to_attribute.source_record_id as {{ dbt.type_bigint() }})
+                from leads_to_attribute
+            )
+            and cast(activities.lead_id as {{ dbt.type_string() }}) in (
+                select leads_to_attribute.source_record_id from leads_to_attribute
+            )
+            and activities.activity_id is not null
+            and not coalesce(activities.synced_at >= {{ cutoff }}, false)
     ),
 {% endif %}
 
@@ -58,17 +91,13 @@ final as (
         activities.is_success,
         activities.activity_at,
         activities.synced_at
-    from activities
+    {% if is_incremental() %}
+        from activities_to_attribute as activities
+    {% else %}
+        from activities
+    {% endif %}
     inner join persons
         on cast(activities.lead_id as {{ dbt.type_string() }}) = persons.source_record_id
-    {% if is_incremental() %}
-        where
-            activities.synced_at >= {{ revenue_funnel.incremental_cutoff("synced_at") }}
-            or activities.activity_id is null
-            or persons.source_record_id in (
-                select leads_to_attribute.source_record_id from leads_to_attribute
-            )
-    {% endif %}
 )
 
 select * from final

@@ -43,68 +43,97 @@ windows as (
     where cycle_number = last_cycle_number and cycle_ended_at is not null
 ),
 
-moments as (
+-- Every scoring activity that can count at a moment of a window: from the window's start (none:
+-- from the person's first activity) up to its end, or up to its MQL; an activity within the window
+-- is also a moment (the score changed). Activities count up to the moment whatever the window's
+-- end, and none after the window's last moment can count at any of them.
+window_activities as (
     select
-        scored.person_key,
+        windows.person_key,
         windows.cycle_number,
-        windows.window_start_at,
-        scored.activity_at as moment_at,
-        'activity' as moment_type
-    from scored
-    inner join windows
+        scored.activity_at,
+        scored.points,
+        scored.decay_after_days,
+        case
+            when windows.window_end_at is null or windows.window_end_at >= scored.activity_at
+                then 'activity'
+        end as moment_type
+    from windows
+    inner join scored
         on
-            scored.person_key = windows.person_key
-            and (windows.window_start_at is null or scored.activity_at > windows.window_start_at)
-            and (windows.window_end_at is null or scored.activity_at <= windows.window_end_at)
+            windows.person_key = scored.person_key
+            and (windows.window_start_at is null or windows.window_start_at < scored.activity_at)
+            and (
+                windows.window_end_at is null
+                or windows.window_end_at >= scored.activity_at
+                or windows.mql_at >= scored.activity_at
+            )
+),
+
+-- One stream per window (a person's cycle has one window): each activity adds its points when it
+-- happens and takes them away when they decay, i.e. from decay_after_days after it (a decay of
+-- zero or fewer days: at the activity itself, so the points never count); each MQL is a moment.
+score_changes as (
+    select
+        person_key,
+        cycle_number,
+        activity_at as changed_at,
+        points as score_change,
+        moment_type
+    from window_activities
 
     union all
 
     select
         person_key,
         cycle_number,
-        window_start_at,
-        mql_at as moment_at,
+        case
+            when decay_after_days <= 0 then activity_at
+            else {{ dbt.dateadd('day', 'decay_after_days', 'activity_at') }}
+        end as changed_at,
+        -1 * points as score_change,
+        cast(null as {{ dbt.type_string() }}) as moment_type
+    from window_activities
+    where decay_after_days is not null
+
+    union all
+
+    select
+        person_key,
+        cycle_number,
+        mql_at as changed_at,
+        0 as score_change,
         'mql' as moment_type
     from windows
     where mql_at is not null
 ),
 
-distinct_moments as (
+-- The running score over a range frame counts every change at or before each row's instant, so an
+-- activity at exactly the moment counts and points decaying at exactly the moment don't.
+running_scores as (
+    select
+        person_key,
+        cycle_number,
+        changed_at,
+        moment_type,
+        sum(score_change) over (
+            partition by person_key, cycle_number
+            order by changed_at
+            range between unbounded preceding and current row
+        ) as running_score
+    from score_changes
+),
+
+-- Activities at the same instant are one moment (with the same running score).
+scores as (
     select distinct
         person_key,
         cycle_number,
-        window_start_at,
-        moment_at,
-        moment_type
-    from moments
-),
-
-scores as (
-    select
-        distinct_moments.person_key,
-        distinct_moments.cycle_number,
-        distinct_moments.moment_at,
-        distinct_moments.moment_type,
-        coalesce(sum(scored.points), 0) as recomputed_score
-    from distinct_moments
-    left join scored
-        on
-            distinct_moments.person_key = scored.person_key
-            and distinct_moments.moment_at >= scored.activity_at
-            and (
-                distinct_moments.window_start_at is null
-                or distinct_moments.window_start_at < scored.activity_at
-            )
-            and (
-                scored.decay_after_days is null
-                or scored.activity_at
-                > {{ dbt.dateadd('day', '-1 * scored.decay_after_days', 'distinct_moments.moment_at') }}
-            )
-    group by
-        distinct_moments.person_key,
-        distinct_moments.cycle_number,
-        distinct_moments.moment_at,
-        distinct_moments.moment_type
+        changed_at as moment_at,
+        moment_type,
+        coalesce(running_score, 0) as recomputed_score
+    from running_scores
+    where moment_type is not null
 )
 
 select * from scores

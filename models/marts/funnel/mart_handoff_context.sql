@@ -126,17 +126,35 @@ distinct_items as (
     where program_name is not null
 ),
 
-items as (
+-- One list per kind, each aggregated from its own rows: an ordered aggregate sorts every row of
+-- its group, so three lists over all items (nulls for the other kinds) sorted each item thrice.
+forms as (
     select
         person_key,
         cycle_number,
-        {{ dbt.listagg("case when item_kind = 'form' then item end", "', '", "order by item") }}
-            as forms_filled,
-        {{ dbt.listagg("case when item_kind = 'content' then item end", "', '", "order by item") }}
-            as content_consumed,
-        {{ dbt.listagg("case when item_kind = 'program' then item end", "', '", "order by item") }}
-            as programs_engaged
+        {{ dbt.listagg("item", "', '", "order by item") }} as forms_filled
     from distinct_items
+    where item_kind = 'form'
+    group by person_key, cycle_number
+),
+
+contents as (
+    select
+        person_key,
+        cycle_number,
+        {{ dbt.listagg("item", "', '", "order by item") }} as content_consumed
+    from distinct_items
+    where item_kind = 'content'
+    group by person_key, cycle_number
+),
+
+programs_engaged as (
+    select
+        person_key,
+        cycle_number,
+        {{ dbt.listagg("item", "', '", "order by item") }} as programs_engaged
+    from distinct_items
+    where item_kind = 'program'
     group by person_key, cycle_number
 ),
 
@@ -165,19 +183,27 @@ final as (
         coalesce(summarised.web_visits, 0) as web_visits,
         coalesce(summarised.program_successes, 0) as program_successes,
         summarised.recent_activities,
-        items.forms_filled,
-        items.content_consumed,
-        items.programs_engaged,
+        forms.forms_filled,
+        contents.content_consumed,
+        programs_engaged.programs_engaged,
         score_trajectory.score_trajectory
     from cycles
     left join summarised
         on
             cycles.person_key = summarised.person_key
             and cycles.cycle_number = summarised.cycle_number
-    left join items
+    left join forms
         on
-            cycles.person_key = items.person_key
-            and cycles.cycle_number = items.cycle_number
+            cycles.person_key = forms.person_key
+            and cycles.cycle_number = forms.cycle_number
+    left join contents
+        on
+            cycles.person_key = contents.person_key
+            and cycles.cycle_number = contents.cycle_number
+    left join programs_engaged
+        on
+            cycles.person_key = programs_engaged.person_key
+            and cycles.cycle_number = programs_engaged.cycle_number
     left join score_trajectory
         on
             cycles.person_key = score_trajectory.person_key
