@@ -95,7 +95,7 @@ summarised as (
             ~ dbt.concat(["substring(cast(activity_at as " ~ dbt.type_string() ~ "), 1, 16)",
                           "' '", "activity_type", "': '", "activity_detail"]) ~ " end",
             "' | '",
-            "order by activity_at desc"
+            "order by recency"
         ) }} as recent_activities
     from engagement
     group by person_key, cycle_number
@@ -162,7 +162,7 @@ score_trajectory as (
     select
         person_key,
         cycle_number,
-        {{ dbt.listagg("new_value", "' > '", "order by activity_at") }} as score_trajectory
+        {{ dbt.listagg("new_value", "' > '", "order by recency desc") }} as score_trajectory
     from engagement
     where activity_type = 'change_score'
     group by person_key, cycle_number
