@@ -8,7 +8,12 @@ from datetime import datetime
 from pathlib import Path
 
 from orchestration.checks.outcomes import ERROR, ExpectationOutcome, GateReport
-from orchestration.settings import export_environment, stale_profile_problem, working_path
+from orchestration.settings import (
+    DbtParseError,
+    export_environment,
+    stale_profile_problem,
+    working_path,
+)
 
 
 def _parse_as_of(value: str) -> datetime:
@@ -69,10 +74,14 @@ def _load(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from orchestration.pipeline import run_pipeline
-
     as_of = args.as_of.isoformat(sep=" ") if args.as_of else None
-    outcome = run_pipeline(as_of=as_of)
+    try:
+        from orchestration.pipeline import run_pipeline
+
+        outcome = run_pipeline(as_of=as_of)
+    except DbtParseError as error:
+        print(f"funnel run: nothing was run or published.\n{error}", file=sys.stderr)
+        return 2
     print(outcome.summary())
     return 0 if outcome.succeeded else 1
 

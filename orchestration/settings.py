@@ -18,6 +18,10 @@ PUBLISHED_FILE_NAME = "funnel.duckdb"
 WORKING_FILE = Path("build") / "funnel_build.duckdb"
 
 
+class DbtParseError(RuntimeError):
+    """dbt could not parse the project: a model, test or YAML file is broken."""
+
+
 def warehouse_dir() -> Path:
     """`$FUNNEL_WAREHOUSE_DIR`, default `warehouse/` in the project, as an absolute path."""
     configured = os.environ.get("FUNNEL_WAREHOUSE_DIR")
