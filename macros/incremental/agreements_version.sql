@@ -1,9 +1,10 @@
 {#- The agreements (seeds) an incremental model's rows were derived with, as one text value: the
     checksums dbt records for the seed files. An incremental model stores it on every row; when a
     steward changes one of those agreements, `agreements_changed` is true and the model
-    reprocesses everything, so an edited mapping never leaves rows derived from the old one. -#}
+    reprocesses everything, so an edited mapping never leaves rows derived from the old one.
+    Under unit tests `graph` is empty and the version is empty too. -#}
 {% macro agreements_version(seed_names) -%}
-    {%- if not execute -%}
+    {%- if not execute or not graph.get("nodes") -%}
         {{- return("") -}}
     {%- endif -%}
     {%- set checksums = [] -%}

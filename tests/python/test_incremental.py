@@ -33,6 +33,8 @@ INCREMENTAL_MODELS = {
     "staging.stg_marketo__activities": r"synced(_at)?\s*>=",
     "intermediate.int_marketo_activities_attributed": r"synced(_at)?\s*>=",
     "intermediate.int_stage_events_unioned": r"staged_crm_leads\.crm_lead_id is null",
+    "intermediate.int_lifecycle_stage_entries": r"kept\.person_key = stage_events\.person_key",
+    "intermediate.int_lead_score_moments": r"kept\.person_key = scored_activities\.person_key",
 }
 
 
@@ -234,27 +236,51 @@ def test_incremental_marts_equal_a_full_rebuild(warehouses: dict[str, Path]) -> 
     assert differences == {}, f"rows only in the incremental / only in the rebuild: {differences}"
 
 
-def _differences(database: Path, other: Path, relation: str) -> tuple[int, int]:
+def _differences(database: Path, other: Path, relation: str, columns: str = "*") -> tuple[int, int]:
     """Rows only in `database` and rows only in `other`, of `relation` compared as multisets."""
     counts = _rows(
         database,
         f"""
         attach '{other}' as other (read_only);
         select
-            (select count(*) from (select * from {relation} except all
-                select * from other.{relation})),
-            (select count(*) from (select * from other.{relation} except all
-                select * from {relation}))
+            (select count(*) from (select {columns} from {relation} except all
+                select {columns} from other.{relation})),
+            (select count(*) from (select {columns} from other.{relation} except all
+                select {columns} from {relation}))
         """,
     )[0]
     return int(counts[0]), int(counts[1])
 
 
-def test_an_edited_agreement_restages_every_event(
-    warehouses: dict[str, Path], tmp_path: Path
+@pytest.mark.parametrize(
+    ("seed", "agreed_row", "edited_row", "model"),
+    [
+        pytest.param(
+            "status_stage_map",
+            "crm,Status,Nurture,recycled",
+            "crm,Status,Nurture,lead",
+            "int_stage_events_unioned",
+            id="a CRM status mapped to another stage restages every event",
+        ),
+        pytest.param(
+            "funnel_stages",
+            "lost,Lost,7,sales,false,false",
+            "lost,Lost,7,sales,false,true",
+            "int_lifecycle_stage_entries",
+            id="a stage that now ends the cycle re-derives every person's entries",
+        ),
+    ],
+)
+def test_an_edited_agreement_reprocesses_every_row(
+    warehouses: dict[str, Path],
+    tmp_path: Path,
+    seed: str,
+    agreed_row: str,
+    edited_row: str,
+    model: str,
 ) -> None:
-    """A steward maps a CRM status to another stage: the next incremental run must derive every
-    event with the new mapping, exactly as a rebuild does, not only the records that changed."""
+    """A steward edits an agreement: the next incremental run must derive every row with the new
+    agreement, exactly as a rebuild does, not only the rows whose inputs changed."""
     project = tmp_path / "project"
     shutil.copytree(
         PROJECT_DIR,
@@ -263,12 +289,12 @@ def test_an_edited_agreement_restages_every_event(
             ".venv", ".git", "target", "logs", "warehouse", "dbt_packages", "gx", "benchmarks"
         ),
     )
-    status_map = project / "seeds" / "status_stage_map.csv"
-    agreed = status_map.read_text()
-    edited = agreed.replace("crm,Status,Nurture,recycled", "crm,Status,Nurture,lead")
+    seed_file = project / "seeds" / f"{seed}.csv"
+    agreed = seed_file.read_text()
+    edited = agreed.replace(agreed_row, edited_row)
     assert edited != agreed
-    status_map.write_text(edited)
-    relation = "intermediate.int_stage_events_unioned"
+    seed_file.write_text(edited)
+    relation = f"intermediate.{model}"
     runs = {}
     for name, extra in (("incremental", ()), ("rebuilt", ("--full-refresh",))):
         (tmp_path / name / WORKING_FILE).parent.mkdir(parents=True)
@@ -277,12 +303,13 @@ def test_an_edited_agreement_restages_every_event(
             tmp_path / name,
             DAY_END,
             "--select",
-            "status_stage_map int_stage_events_unioned",
+            f"{seed} {model}",
             *extra,
             project_dir=project,
         )
         runs[name] = tmp_path / name / WORKING_FILE
-    assert _differences(runs["rebuilt"], warehouses["incremental"], relation)[0] > 0, (
-        "the edit should change some events"
+    unversioned = "* exclude (agreements_version)"
+    assert _differences(runs["rebuilt"], warehouses["incremental"], relation, unversioned)[0] > 0, (
+        "the edit should change some rows"
     )
     assert _differences(runs["incremental"], runs["rebuilt"], relation) == (0, 0)

@@ -7,11 +7,26 @@
       a new cycle: the next MQL or sales stage does.
     - Recycled and Disqualified end a cycle; the events after them belong to the next cycle.
     - Within a cycle only forward progress enters a funnel stage: a later event of an earlier
-      stage (e.g. SAL after SQL) is a regression, not an entry. Skipped stages stay skipped. -#}
+      stage (e.g. SAL after SQL) is a regression, not an entry. Skipped stages stay skipped.
+    Incremental by person (macros/incremental/person_inputs.sql): a run re-derives the persons
+    whose stage events changed since the last; an edited funnel_stages re-derives everyone. -#}
+{{ config(
+    materialized="incremental",
+    incremental_strategy=revenue_funnel.reprocessing_strategy(),
+    on_schema_change="append_new_columns",
+    pre_hook="{{ revenue_funnel.delete_persons_with_changed_inputs(
+        revenue_funnel.stage_entry_inputs_fingerprints(), ['funnel_stages']) }}",
+) }}
+
 with
 
 events as (
-    select * from {{ ref('int_stage_events_unioned') }}
+    select stage_events.* from {{ ref('int_stage_events_unioned') }} as stage_events
+    where {{ revenue_funnel.persons_without_rows("stage_events") }}
+),
+
+inputs as (
+    {{ revenue_funnel.stage_entry_inputs_fingerprints() }}
 ),
 
 stages as (
@@ -110,22 +125,26 @@ entries as (
 
 final as (
     select
-        person_key,
-        cycle_number,
-        stage_code,
-        stage_order,
-        is_funnel_stage,
-        ends_cycle,
-        event_at as entered_at,
-        event_sequence,
-        source_system,
-        event_type,
-        source_record_id,
-        status_value,
-        owner_id,
-        crm_lead_id,
-        opportunity_id
+        entries.person_key,
+        entries.cycle_number,
+        entries.stage_code,
+        entries.stage_order,
+        entries.is_funnel_stage,
+        entries.ends_cycle,
+        entries.event_at as entered_at,
+        entries.event_sequence,
+        entries.source_system,
+        entries.event_type,
+        entries.source_record_id,
+        entries.status_value,
+        entries.owner_id,
+        entries.crm_lead_id,
+        entries.opportunity_id,
+        inputs.inputs_fingerprint,
+        '{{ revenue_funnel.agreements_version(["funnel_stages"]) }}' as agreements_version
     from entries
+    inner join inputs
+        on entries.person_key = inputs.person_key
 )
 
 select * from final

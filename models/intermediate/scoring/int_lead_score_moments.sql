@@ -1,23 +1,42 @@
 {#- The agreed-rule score of each person at every moment it changed (each scoring activity) and
     at each MQL, within the lifecycle cycle: points count from the previous cycle's end (the MAS
-    resets scores on recycle) until they decay. -#}
+    resets scores on recycle) until they decay.
+    Incremental by person (macros/incremental/person_inputs.sql): a run re-derives the persons
+    whose scoring activities or cycles changed since the last. -#}
+{{ config(
+    materialized="incremental",
+    incremental_strategy=revenue_funnel.reprocessing_strategy(),
+    on_schema_change="append_new_columns",
+    pre_hook="{{ revenue_funnel.delete_persons_with_changed_inputs(
+        revenue_funnel.score_moment_inputs_fingerprints(), ['lead_scoring_rules']) }}",
+) }}
+
 with
 
 scored as (
-    select * from {{ ref('int_lead_score_activities') }}
+    select scored_activities.*
+    from {{ ref('int_lead_score_activities') }} as scored_activities
+    where {{ revenue_funnel.persons_without_rows("scored_activities") }}
+),
+
+inputs as (
+    {{ revenue_funnel.score_moment_inputs_fingerprints() }}
 ),
 
 cycles as (
     select
-        person_key,
-        cycle_number,
-        mql_at,
-        cycle_ended_at,
-        lag(cycle_ended_at) over (
-            partition by person_key order by cycle_number
+        lead_cycles.person_key,
+        lead_cycles.cycle_number,
+        lead_cycles.mql_at,
+        lead_cycles.cycle_ended_at,
+        lag(lead_cycles.cycle_ended_at) over (
+            partition by lead_cycles.person_key order by lead_cycles.cycle_number
         ) as previous_cycle_ended_at,
-        max(cycle_number) over (partition by person_key) as last_cycle_number
-    from {{ ref('fct_lead_cycles') }}
+        max(lead_cycles.cycle_number) over (
+            partition by lead_cycles.person_key
+        ) as last_cycle_number
+    from {{ ref('fct_lead_cycles') }} as lead_cycles
+    where {{ revenue_funnel.persons_without_rows("lead_cycles") }}
 ),
 
 -- Each cycle's scoring window, plus an open window after the last cycle ended (engagement that
@@ -134,6 +153,16 @@ scores as (
         coalesce(running_score, 0) as recomputed_score
     from running_scores
     where moment_type is not null
+),
+
+final as (
+    select
+        scores.*,
+        inputs.inputs_fingerprint,
+        '{{ revenue_funnel.agreements_version(["lead_scoring_rules"]) }}' as agreements_version
+    from scores
+    inner join inputs
+        on scores.person_key = inputs.person_key
 )
 
-select * from scores
+select * from final

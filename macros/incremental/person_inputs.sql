@@ -1,0 +1,124 @@
+{#- Person-grain incremental models. A person's rows in such a model depend only on that person's
+    input rows and on the agreements, so a run re-derives exactly the persons whose inputs
+    changed: every row stores the fingerprint of its person's inputs (an order-independent sum of
+    row hashes), the pre-hook removes the stored rows of every person whose inputs now have
+    another fingerprint or are gone, and the model derives every person left without rows.
+    Fingerprinting reads the inputs once (a hash and a group by), far cheaper than the windows
+    over every person's history it saves. -#}
+
+{#- person_key and the fingerprint of that person's input rows: `inputs` is a list of
+    {"relation": ..., "columns": [...]}, each input's rows hashed over its columns and its place in
+    the list (so a row can't stand in for another input's). -#}
+{% macro person_inputs_fingerprints(inputs) -%}
+    select
+        person_key,
+        sum(row_hash) as inputs_fingerprint
+    from (
+        {%- for input in inputs %}
+        select
+            person_key,
+            {{ revenue_funnel.row_hash([loop.index | string] + input.columns) }} as row_hash
+        from {{ input.relation }}
+        {{ "union all" if not loop.last }}
+        {%- endfor %}
+    ) as person_input_rows
+    group by person_key
+{%- endmacro %}
+
+
+{#- Pre-hook: on incremental runs, delete the stored rows of every person whose inputs changed
+    (`fingerprints_sql`, from person_inputs_fingerprints) and, when an agreement the rows were
+    derived with changed, every row. -#}
+{% macro delete_persons_with_changed_inputs(fingerprints_sql, agreement_seeds) -%}
+    {%- if is_incremental() -%}
+        {%- set agreements = revenue_funnel.agreements_version(agreement_seeds) -%}
+        {%- set stored_columns = adapter.get_columns_in_relation(this)
+            | map(attribute="name") | map("lower") | list -%}
+        {%- if "inputs_fingerprint" not in stored_columns
+            or "agreements_version" not in stored_columns -%}
+            {#- Rows stored before the model was incremental by person: derive them again (the
+                model's on_schema_change adds the columns). -#}
+            delete from {{ this }}
+        {%- elif revenue_funnel.agreements_changed(agreements) -%}
+            delete from {{ this }}
+        {%- else -%}
+            delete from {{ this }} as stored
+            where not exists (
+                select 1
+                from ({{ fingerprints_sql }}) as current_inputs
+                where
+                    current_inputs.person_key = stored.person_key
+                    and current_inputs.inputs_fingerprint = stored.inputs_fingerprint
+            )
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The filter that keeps only the input rows of persons the model must derive: all of them on
+    a full build, on an incremental run those the pre-hook left without rows. -#}
+{% macro persons_without_rows(input_alias) -%}
+    {%- if is_incremental() -%}
+        not exists (
+            select 1 from {{ this }} as kept
+            where kept.person_key = {{ input_alias }}.person_key
+        )
+    {%- else -%}
+        1 = 1
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- A 64-bit hash of a row's `columns`, as a number whose sum can't overflow. -#}
+{% macro row_hash(columns) -%}
+    {{ return(adapter.dispatch("row_hash", "revenue_funnel")(columns)) }}
+{%- endmacro %}
+
+
+{% macro default__row_hash(columns) -%}
+    cast(hash({{ columns | join(", ") }}) as hugeint)
+{%- endmacro %}
+
+
+{% macro postgres__row_hash(columns) -%}
+    cast(('x' || left(md5(concat_ws(
+        '|',
+        {%- for column in columns %}
+        coalesce(cast({{ column }} as text), '\N'){{ "," if not loop.last }}
+        {%- endfor %}
+    )), 16))::bit(64)::bigint as numeric)
+{%- endmacro %}
+
+
+{% macro spark__row_hash(columns) -%}
+    cast(xxhash64({{ columns | join(", ") }}) as decimal(38, 0))
+{%- endmacro %}
+
+
+{#- int_lifecycle_stage_entries: a person's entries follow from their stage events alone (and
+    the funnel_stages agreement). -#}
+{% macro stage_entry_inputs_fingerprints() -%}
+    {{ revenue_funnel.person_inputs_fingerprints([{
+        "relation": ref("int_stage_events_unioned"),
+        "columns": [
+            "event_at", "stage_code", "source_system", "event_type", "source_record_id",
+            "status_value", "owner_id", "crm_lead_id", "opportunity_id",
+        ],
+    }]) }}
+{%- endmacro %}
+
+
+{#- int_lead_score_moments: a person's moments follow from their scoring activities (points and
+    decay included, so an edited scoring rule changes the fingerprint) and their cycles. -#}
+{% macro score_moment_inputs_fingerprints() -%}
+    {{ revenue_funnel.person_inputs_fingerprints([
+        {
+            "relation": ref("int_lead_score_activities"),
+            "columns": ["activity_at", "points", "decay_after_days"],
+        },
+        {
+            "relation": ref("fct_lead_cycles"),
+            "columns": ["cycle_number", "mql_at", "cycle_ended_at"],
+        },
+    ]) }}
+{%- endmacro %}
