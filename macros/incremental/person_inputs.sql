@@ -122,3 +122,13 @@
         },
     ]) }}
 {%- endmacro %}
+
+
+{#- int_person_attributes_survived: a person's surviving values follow from their attribute
+    candidates (and the survivorship_rules agreement). -#}
+{% macro survived_attribute_inputs_fingerprints() -%}
+    {{ revenue_funnel.person_inputs_fingerprints([{
+        "relation": ref("int_person_attribute_candidates"),
+        "columns": ["attribute_name", "source_system", "attribute_value", "updated_at"],
+    }]) }}
+{%- endmacro %}

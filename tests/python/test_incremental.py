@@ -35,6 +35,9 @@ INCREMENTAL_MODELS = {
     "intermediate.int_stage_events_unioned": r"staged_crm_leads\.crm_lead_id is null",
     "intermediate.int_lifecycle_stage_entries": r"kept\.person_key = stage_events\.person_key",
     "intermediate.int_lead_score_moments": r"kept\.person_key = scored_activities\.person_key",
+    "intermediate.int_person_attributes_survived": (
+        r"kept\.person_key = attribute_candidates\.person_key"
+    ),
 }
 
 
@@ -268,6 +271,13 @@ def _differences(database: Path, other: Path, relation: str, columns: str = "*")
             "lost,Lost,7,sales,false,true",
             "int_lifecycle_stage_entries",
             id="a stage that now ends the cycle re-derives every person's entries",
+        ),
+        pytest.param(
+            "survivorship_rules",
+            "company,crm,most_recent_non_null",
+            "company,mas,most_recent_non_null",
+            "int_person_attributes_survived",
+            id="another system owning an attribute re-derives every person's values",
         ),
     ],
 )

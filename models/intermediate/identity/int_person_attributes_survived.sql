@@ -1,9 +1,26 @@
 {#- One value per person and governed attribute: the preferred system's most recently updated
-    non-null value, else the other system's (survivorship_rules). -#}
+    non-null value, else the other system's (survivorship_rules).
+    Incremental by person (macros/incremental/person_inputs.sql): a run re-derives the persons
+    whose candidate values changed since the last; an edited survivorship_rules re-derives
+    everyone. -#}
+{{ config(
+    materialized="incremental",
+    incremental_strategy=revenue_funnel.reprocessing_strategy(),
+    on_schema_change="append_new_columns",
+    pre_hook="{{ revenue_funnel.delete_persons_with_changed_inputs(
+        revenue_funnel.survived_attribute_inputs_fingerprints(), ['survivorship_rules']) }}",
+) }}
+
 with
 
 candidates as (
-    select * from {{ ref('int_person_attribute_candidates') }}
+    select attribute_candidates.*
+    from {{ ref('int_person_attribute_candidates') }} as attribute_candidates
+    where {{ revenue_funnel.persons_without_rows("attribute_candidates") }}
+),
+
+inputs as (
+    {{ revenue_funnel.survived_attribute_inputs_fingerprints() }}
 ),
 
 rules as (
@@ -30,12 +47,16 @@ ranked as (
 
 final as (
     select
-        person_key,
-        attribute_name,
-        attribute_value,
-        source_system
+        ranked.person_key,
+        ranked.attribute_name,
+        ranked.attribute_value,
+        ranked.source_system,
+        inputs.inputs_fingerprint,
+        '{{ revenue_funnel.agreements_version(["survivorship_rules"]) }}' as agreements_version
     from ranked
-    where preference_rank = 1
+    inner join inputs
+        on ranked.person_key = inputs.person_key
+    where ranked.preference_rank = 1
 )
 
 select * from final
