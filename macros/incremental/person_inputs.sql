@@ -18,7 +18,7 @@
         select
             person_key,
             {{ revenue_funnel.row_hash([loop.index | string] + input.columns) }} as row_hash
-        from {{ input.relation }}
+        from {{ input.relation }} as fingerprinted_input
         {{ "union all" if not loop.last }}
         {%- endfor %}
     ) as person_input_rows
@@ -28,10 +28,12 @@
 
 {#- Pre-hook: on incremental runs, delete the stored rows of every person whose inputs changed
     (`fingerprints_sql`, from person_inputs_fingerprints) and, when an agreement the rows were
-    derived with changed, every row. -#}
-{% macro delete_persons_with_changed_inputs(fingerprints_sql, agreement_seeds) -%}
+    derived with changed, every row. `version`, when given, stands for the agreements' version
+    (e.g. reference_tables_version). -#}
+{% macro delete_persons_with_changed_inputs(fingerprints_sql, agreement_seeds, version=none) -%}
     {%- if is_incremental() -%}
-        {%- set agreements = revenue_funnel.agreements_version(agreement_seeds) -%}
+        {%- set agreements = version if version is not none
+            else revenue_funnel.agreements_version(agreement_seeds) -%}
         {%- set stored_columns = adapter.get_columns_in_relation(this)
             | map(attribute="name") | map("lower") | list -%}
         {%- if "inputs_fingerprint" not in stored_columns
@@ -131,4 +133,56 @@
         "relation": ref("int_person_attribute_candidates"),
         "columns": ["attribute_name", "source_system", "attribute_value", "updated_at"],
     }]) }}
+{%- endmacro %}
+
+
+{#- The version of reference tables whose every row can change many persons' rows (a renamed
+    program): the fingerprint of each whole table, computed when the model runs. A model stores
+    it as its agreements_version, so a change re-derives everyone. -#}
+{% macro reference_tables_version(inputs) -%}
+    {%- if not execute or not graph.get("nodes") -%}
+        {{- return("") -}}
+    {%- endif -%}
+    {%- set parts = [] -%}
+    {%- for input in inputs -%}
+        {%- if adapter.get_relation(
+            input.relation.database, input.relation.schema, input.relation.identifier
+        ) is none -%}
+            {#- Compiled without a warehouse (a linter): no version to read. -#}
+            {{- return("") -}}
+        {%- endif -%}
+        {%- set total = run_query(
+            "select coalesce(sum(" ~ revenue_funnel.row_hash(input.columns) ~ "), 0) from "
+            ~ input.relation
+        ).columns[0].values()[0] -%}
+        {%- do parts.append(input.relation.identifier ~ ":" ~ total) -%}
+    {%- endfor -%}
+    {{- return(parts | join(",")) -}}
+{%- endmacro %}
+
+
+{#- int_handoff_engagement: a person's engagement follows from their attributed activities and
+    their cycles; program and campaign names come from reference tables. -#}
+{% macro handoff_engagement_inputs_fingerprints() -%}
+    {{ revenue_funnel.person_inputs_fingerprints([
+        {
+            "relation": ref("int_marketo_activities_attributed"),
+            "columns": [
+                "activity_id", "activity_type", "primary_attribute_value", "new_value",
+                "activity_at", "program_id", "campaign_id",
+            ],
+        },
+        {
+            "relation": ref("fct_lead_cycles"),
+            "columns": ["cycle_number", "mql_at", "cycle_ended_at"],
+        },
+    ]) }}
+{%- endmacro %}
+
+
+{% macro handoff_engagement_references_version() -%}
+    {{- return(revenue_funnel.reference_tables_version([
+        {"relation": ref("stg_marketo__programs"), "columns": ["program_id", "program_name"]},
+        {"relation": ref("stg_marketo__campaigns"), "columns": ["campaign_id", "program_id"]},
+    ])) -}}
 {%- endmacro %}

@@ -38,6 +38,7 @@ INCREMENTAL_MODELS = {
     "intermediate.int_person_attributes_survived": (
         r"kept\.person_key = attribute_candidates\.person_key"
     ),
+    "intermediate.int_handoff_engagement": r"kept\.person_key = attributed\.person_key",
 }
 
 
@@ -322,4 +323,31 @@ def test_an_edited_agreement_reprocesses_every_row(
     assert _differences(runs["rebuilt"], warehouses["incremental"], relation, unversioned)[0] > 0, (
         "the edit should change some rows"
     )
+    assert _differences(runs["incremental"], runs["rebuilt"], relation) == (0, 0)
+
+
+def test_a_renamed_program_rewrites_every_handoff_that_names_it(
+    warehouses: dict[str, Path], tmp_path: Path
+) -> None:
+    """Program names are reference data, not a person's input: renaming one in Marketo must reach
+    every handoff that lists it on the next incremental run, exactly as a rebuild does."""
+    relation = "intermediate.int_handoff_engagement"
+    runs = {}
+    for name, extra in (("incremental", ()), ("rebuilt", ("--full-refresh",))):
+        database = tmp_path / name / WORKING_FILE
+        database.parent.mkdir(parents=True)
+        shutil.copyfile(warehouses["incremental"], database)
+        with duckdb.connect(str(database)) as connection:
+            renamed = connection.execute(
+                "update marketo.program set name = name || ' (renamed)' where id in ("
+                "  select id from marketo.program order by id limit 3)"
+            ).fetchone()
+        assert renamed is not None and renamed[0] == 3
+        _dbt_build(tmp_path / name, DAY_END, "--select", "int_handoff_engagement", *extra)
+        runs[name] = database
+    mentions = _rows(
+        runs["incremental"],
+        f"select count(*) from {relation} where programs_engaged like '%(renamed)%'",
+    )[0][0]
+    assert mentions > 0, "the renamed programs should appear in some handoffs"
     assert _differences(runs["incremental"], runs["rebuilt"], relation) == (0, 0)
