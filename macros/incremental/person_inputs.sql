@@ -8,8 +8,10 @@
 
 {#- person_key and the fingerprint of that person's input rows: `inputs` is a list of
     {"relation": ..., "columns": [...]}, each input's rows hashed over its columns and its place in
-    the list (so a row can't stand in for another input's). -#}
-{% macro person_inputs_fingerprints(inputs) -%}
+    the list (so a row can't stand in for another input's). The pre-hook needs every person's;
+    the model stores them only for the persons it derives (`persons_to_derive_only`), so on an
+    incremental run it hashes the changed persons' rows, not every input row a second time. -#}
+{% macro person_inputs_fingerprints(inputs, persons_to_derive_only=false) -%}
     select
         person_key,
         sum(row_hash) as inputs_fingerprint
@@ -19,6 +21,9 @@
             person_key,
             {{ revenue_funnel.row_hash([loop.index | string] + input.columns) }} as row_hash
         from {{ input.relation }} as fingerprinted_input
+        {%- if persons_to_derive_only %}
+        where {{ revenue_funnel.persons_without_rows("fingerprinted_input") }}
+        {%- endif %}
         {{ "union all" if not loop.last }}
         {%- endfor %}
     ) as person_input_rows
@@ -99,20 +104,20 @@
 
 {#- int_lifecycle_stage_entries: a person's entries follow from their stage events alone (and
     the funnel_stages agreement). -#}
-{% macro stage_entry_inputs_fingerprints() -%}
+{% macro stage_entry_inputs_fingerprints(persons_to_derive_only=false) -%}
     {{ revenue_funnel.person_inputs_fingerprints([{
         "relation": ref("int_stage_events_unioned"),
         "columns": [
             "event_at", "stage_code", "source_system", "event_type", "source_record_id",
             "status_value", "owner_id", "crm_lead_id", "opportunity_id",
         ],
-    }]) }}
+    }], persons_to_derive_only) }}
 {%- endmacro %}
 
 
 {#- int_lead_score_moments: a person's moments follow from their scoring activities (points and
     decay included, so an edited scoring rule changes the fingerprint) and their cycles. -#}
-{% macro score_moment_inputs_fingerprints() -%}
+{% macro score_moment_inputs_fingerprints(persons_to_derive_only=false) -%}
     {{ revenue_funnel.person_inputs_fingerprints([
         {
             "relation": ref("int_lead_score_activities"),
@@ -122,17 +127,17 @@
             "relation": ref("fct_lead_cycles"),
             "columns": ["cycle_number", "mql_at", "cycle_ended_at"],
         },
-    ]) }}
+    ], persons_to_derive_only) }}
 {%- endmacro %}
 
 
 {#- int_person_attributes_survived: a person's surviving values follow from their attribute
     candidates (and the survivorship_rules agreement). -#}
-{% macro survived_attribute_inputs_fingerprints() -%}
+{% macro survived_attribute_inputs_fingerprints(persons_to_derive_only=false) -%}
     {{ revenue_funnel.person_inputs_fingerprints([{
         "relation": ref("int_person_attribute_candidates"),
         "columns": ["attribute_name", "source_system", "attribute_value", "updated_at"],
-    }]) }}
+    }], persons_to_derive_only) }}
 {%- endmacro %}
 
 
@@ -163,7 +168,7 @@
 
 {#- int_handoff_engagement: a person's engagement follows from their attributed activities and
     their cycles; program and campaign names come from reference tables. -#}
-{% macro handoff_engagement_inputs_fingerprints() -%}
+{% macro handoff_engagement_inputs_fingerprints(persons_to_derive_only=false) -%}
     {{ revenue_funnel.person_inputs_fingerprints([
         {
             "relation": ref("int_marketo_activities_attributed"),
@@ -176,7 +181,7 @@
             "relation": ref("fct_lead_cycles"),
             "columns": ["cycle_number", "mql_at", "cycle_ended_at"],
         },
-    ]) }}
+    ], persons_to_derive_only) }}
 {%- endmacro %}
 
 

@@ -193,6 +193,12 @@ def test_the_second_run_is_incremental(warehouses: dict[str, Path]) -> None:
         assert re.search(incremental_read, compiled[model]), (
             f"{model} should read only what changed since its last run"
         )
+    for relation in INCREMENTAL_MODELS:
+        model = relation.split(".")[1]
+        if "inputs_fingerprint" in compiled[model]:
+            assert "kept.person_key = fingerprinted_input.person_key" in compiled[model], (
+                f"{model} should fingerprint only the persons it derives again"
+            )
     before = _rows(warehouses["before"], "select count(*) from staging.stg_marketo__activities")
     after = _rows(warehouses["incremental"], "select count(*) from staging.stg_marketo__activities")
     assert after[0][0] > before[0][0]

@@ -20,7 +20,7 @@ candidates as (
 ),
 
 inputs as (
-    {{ revenue_funnel.survived_attribute_inputs_fingerprints() }}
+    {{ revenue_funnel.survived_attribute_inputs_fingerprints(persons_to_derive_only=true) }}
 ),
 
 rules as (

@@ -43,7 +43,7 @@ mas_campaigns as (
 ),
 
 inputs as (
-    {{ revenue_funnel.handoff_engagement_inputs_fingerprints() }}
+    {{ revenue_funnel.handoff_engagement_inputs_fingerprints(persons_to_derive_only=true) }}
 ),
 
 previous_cycle_end as (

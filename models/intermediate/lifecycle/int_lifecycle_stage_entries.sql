@@ -26,7 +26,7 @@ events as (
 ),
 
 inputs as (
-    {{ revenue_funnel.stage_entry_inputs_fingerprints() }}
+    {{ revenue_funnel.stage_entry_inputs_fingerprints(persons_to_derive_only=true) }}
 ),
 
 stages as (

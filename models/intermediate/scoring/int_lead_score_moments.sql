@@ -20,7 +20,7 @@ scored as (
 ),
 
 inputs as (
-    {{ revenue_funnel.score_moment_inputs_fingerprints() }}
+    {{ revenue_funnel.score_moment_inputs_fingerprints(persons_to_derive_only=true) }}
 ),
 
 cycles as (
