@@ -147,3 +147,26 @@ def test_schedule_sensors_and_freshness_checks_are_defined() -> None:
         "mart_gate",
         "governance__published_warehouse",
     }
+
+
+def test_dbt_steps_run_the_dbt_installed_beside_dagster_and_know_its_version(
+    monkeypatch,
+) -> None:
+    """A `dbt` or `dbtf` earlier on PATH must not be the one the pipeline runs; and knowing the
+    version costs no `dbt --version` subprocess."""
+    from importlib.metadata import version
+
+    import dagster_dbt.core.resource as dagster_dbt_resource
+
+    import orchestration.resources as resources
+
+    dbt = defs.resources["dbt"]
+    assert Path(dbt.dbt_executable) == Path(sys.executable).parent / "dbt"
+    assert Path(dbt.dbt_executable).exists()
+
+    def no_subprocess(*args, **kwargs):
+        raise AssertionError(f"a subprocess was started: {args}")
+
+    monkeypatch.setattr(dagster_dbt_resource, "check_output", no_subprocess)
+    fresh = resources.dbt_resource()
+    assert str(fresh._cli_version) == version("dbt-core")
