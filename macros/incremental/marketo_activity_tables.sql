@@ -42,6 +42,20 @@
 {%- endmacro %}
 
 
+{#- The (activity_type, id) of every Marketo activity version landed since `cutoff`, read from the
+    raw tables: the only activities whose staged row a run can change or remove. -#}
+{% macro marketo_activities_landed_since(cutoff) -%}
+    {%- for activity_type in revenue_funnel.marketo_activity_tables() %}
+        select
+            '{{ activity_type }}' as activity_type,
+            id
+        from ({{ revenue_funnel.contract_source("marketo", "activity_" ~ activity_type) }}) as landed
+        where _fivetran_synced >= {{ cutoff }}
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+
 {#- Pre-hook of stg_marketo__activities on incremental runs: remove every row the run
     reprocesses, i.e. the rows synced within the window and every activity (type, id) with a
     version landed within it (updated or deleted at the source); the model then appends the
@@ -54,16 +68,7 @@
             current_rows.synced_at >= {{ cutoff }}
             or exists (
                 select 1
-                from (
-                    {%- for activity_type in revenue_funnel.marketo_activity_tables() %}
-                        select
-                            '{{ activity_type }}' as activity_type,
-                            id
-                        from ({{ revenue_funnel.contract_source("marketo", "activity_" ~ activity_type) }}) as landed
-                        where _fivetran_synced >= {{ cutoff }}
-                        {% if not loop.last %}union all{% endif %}
-                    {%- endfor %}
-                ) as reprocessed
+                from ({{ revenue_funnel.marketo_activities_landed_since(cutoff) }}) as reprocessed
                 where
                     reprocessed.activity_type = current_rows.activity_type
                     and reprocessed.id = current_rows.activity_id
@@ -78,9 +83,12 @@
     retroactively: merges, new CRM ids, email matches), rows without an activity id, and the rows
     synced within the window. The model then appends the current rows of the window and every
     row of the leads left without rows here.
-    Both checks compare the whole table, so a run stays exact whatever happened upstream; each is
-    computed once into a small set (one anti-join with staging, one check per lead and person)
-    that the delete then matches, instead of two correlated checks per row. -#}
+    A staged activity changes only when a version of it lands (staging reprocesses exactly
+    those), and what landed since the cutoff covers everything staging reprocessed since this
+    model's last run: so the version check looks only at the activities landed since the cutoff,
+    not at every stored row. The person check compares every lead with identity resolution. Each
+    is computed once into a small set that the delete then matches, instead of two correlated
+    checks per row. -#}
 {% macro delete_reattributed_marketo_activities() -%}
     {%- if is_incremental() -%}
         {%- set cutoff = revenue_funnel.incremental_cutoff("synced_at") -%}
@@ -99,6 +107,12 @@
                         attributed.activity_id,
                         attributed.synced_at
                     from {{ this }} as attributed
+                    inner join (
+                        {{ revenue_funnel.marketo_activities_landed_since(cutoff) }}
+                    ) as relanded
+                        on
+                            attributed.activity_type = relanded.activity_type
+                            and attributed.activity_id = relanded.id
                     where not exists (
                         select 1
                         from {{ ref("stg_marketo__activities") }} as activities

@@ -10,8 +10,10 @@
     {"relation": ..., "columns": [...]}, each input's rows hashed over its columns and its place in
     the list (so a row can't stand in for another input's). The pre-hook needs every person's;
     the model stores them only for the persons it derives (`persons_to_derive_only`), so on an
-    incremental run it hashes the changed persons' rows, not every input row a second time. -#}
-{% macro person_inputs_fingerprints(inputs, persons_to_derive_only=false) -%}
+    incremental run it hashes the changed persons' rows, not every input row a second time.
+    `persons`, when given, is a query of the only person_keys the model has rows for (e.g. the
+    persons with an MQL): other persons' inputs are neither hashed nor derived again. -#}
+{% macro person_inputs_fingerprints(inputs, persons_to_derive_only=false, persons=none) -%}
     select
         person_key,
         sum(row_hash) as inputs_fingerprint
@@ -21,9 +23,12 @@
             person_key,
             {{ revenue_funnel.row_hash([loop.index | string] + input.columns) }} as row_hash
         from {{ input.relation }} as fingerprinted_input
-        {%- if persons_to_derive_only %}
-        where {{ revenue_funnel.persons_without_rows("fingerprinted_input") }}
-        {%- endif %}
+        where
+            {{ revenue_funnel.persons_without_rows("fingerprinted_input")
+                if persons_to_derive_only else "1 = 1" }}
+            {%- if persons is not none %}
+            and fingerprinted_input.person_key in ({{ persons }})
+            {%- endif %}
         {{ "union all" if not loop.last }}
         {%- endfor %}
     ) as person_input_rows
@@ -167,8 +172,10 @@
 
 
 {#- int_handoff_engagement: a person's engagement follows from their attributed activities and
-    their cycles; program and campaign names come from reference tables. -#}
-{% macro handoff_engagement_inputs_fingerprints(persons_to_derive_only=false) -%}
+    their cycles; program and campaign names come from reference tables. Only persons with an MQL
+    have rows: `persons` defaults to them (the model passes the ones it derives), so the three
+    in four persons who never reached MQL are neither fingerprinted nor derived on every run. -#}
+{% macro handoff_engagement_inputs_fingerprints(persons=none) -%}
     {{ revenue_funnel.person_inputs_fingerprints([
         {
             "relation": ref("int_marketo_activities_attributed"),
@@ -181,7 +188,8 @@
             "relation": ref("fct_lead_cycles"),
             "columns": ["cycle_number", "mql_at", "cycle_ended_at"],
         },
-    ], persons_to_derive_only) }}
+    ], persons=persons if persons is not none else
+        "select person_key from " ~ ref("fct_lead_cycles") ~ " where mql_at is not null") }}
 {%- endmacro %}
 
 

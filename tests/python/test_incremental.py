@@ -38,7 +38,7 @@ INCREMENTAL_MODELS = {
     "intermediate.int_person_attributes_survived": (
         r"kept\.person_key = attribute_candidates\.person_key"
     ),
-    "intermediate.int_handoff_engagement": r"kept\.person_key = attributed\.person_key",
+    "intermediate.int_handoff_engagement": r"kept\.person_key = lead_cycles\.person_key",
 }
 
 
@@ -129,6 +129,38 @@ def _sync_marketo_leads_to_crm(database: Path, day_leads: Path, count: int = 5) 
     Path(f"{day_leads}.tmp").replace(day_leads)
 
 
+RELANDED_PAGE = "https://example.com/relanded"
+
+
+def _reland_old_marketo_activities(database: Path, day_visits: Path, count: int = 3) -> None:
+    """Add to the day new versions of web visits landed long before the incremental window:
+    `count` with another page, `count` deleted at the source."""
+    synced_at = DAY_START + timedelta(hours=13)
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(
+            f"""
+            copy (
+                select * from read_parquet('{day_visits}')
+                union all by name
+                select
+                    * replace (
+                        case when pick <= {count} then '{RELANDED_PAGE}'
+                            else primary_attribute_value end as primary_attribute_value,
+                        pick > {count} as _fivetran_deleted,
+                        timestamp '{synced_at}' as _fivetran_synced
+                    )
+                from (
+                    select *, row_number() over (order by id) as pick
+                    from marketo.activity_visit_webpage
+                    where _fivetran_synced < timestamp '{DAY_START}' - interval 10 day
+                ) as old_visits
+                where pick <= {2 * count}
+            ) to '{day_visits}.tmp' (format parquet)
+            """
+        )
+    Path(f"{day_visits}.tmp").replace(day_visits)
+
+
 @pytest.fixture(scope="module")
 def warehouses(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
     """{"held_back": rows per table, "before": D, "incremental" and "full": D+1 both ways}."""
@@ -143,6 +175,7 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, P
     (before / WORKING_FILE).parent.mkdir(parents=True)
     shutil.copyfile(database, before / WORKING_FILE)
     _sync_marketo_leads_to_crm(database, day / "marketo" / "lead.parquet")
+    _reland_old_marketo_activities(database, day / "marketo" / "activity_visit_webpage.parquet")
     append_day(database, day)
     (full / WORKING_FILE).parent.mkdir(parents=True)
     shutil.copyfile(database, full / WORKING_FILE)
@@ -182,6 +215,32 @@ def test_the_appended_day_carries_new_and_updated_records(warehouses: dict[str, 
     assert updated > 0, "the day should re-land CRM leads that existed at D with newer versions"
 
 
+def test_old_activities_landed_again_are_replaced_or_removed(
+    warehouses: dict[str, Path],
+) -> None:
+    """Versions of activities landed long before the window replace the attributed rows of
+    their old versions, or remove them when deleted at the source."""
+    relanded = _rows(
+        warehouses["incremental"],
+        f"""
+        select
+            count(*) filter (where attributed.primary_attribute_value = '{RELANDED_PAGE}'),
+            count(*) filter (where attributed.activity_id is null),
+            count(*)
+        from (
+            select distinct id from marketo.activity_visit_webpage
+            where _fivetran_synced = timestamp '{DAY_START + timedelta(hours=13)}'
+        ) as landed
+        left join intermediate.int_marketo_activities_attributed as attributed
+            on attributed.activity_type = 'visit_webpage' and attributed.activity_id = landed.id
+        """,
+    )[0]
+    assert relanded == (3, 3, 6), (
+        "3 updated visits should carry their new page, 3 deleted ones should be gone, "
+        f"with no old version left: {relanded}"
+    )
+
+
 def test_the_second_run_is_incremental(warehouses: dict[str, Path]) -> None:
     results = json.loads((warehouses["incremental_target"] / "run_results.json").read_text())
     compiled = {
@@ -196,9 +255,11 @@ def test_the_second_run_is_incremental(warehouses: dict[str, Path]) -> None:
     for relation in INCREMENTAL_MODELS:
         model = relation.split(".")[1]
         if "inputs_fingerprint" in compiled[model]:
-            assert "kept.person_key = fingerprinted_input.person_key" in compiled[model], (
-                f"{model} should fingerprint only the persons it derives again"
-            )
+            assert re.search(
+                r"kept\.person_key = fingerprinted_input\.person_key"
+                r"|fingerprinted_input\.person_key in \(select persons_to_derive\.person_key",
+                compiled[model],
+            ), f"{model} should fingerprint only the persons it derives again"
     before = _rows(warehouses["before"], "select count(*) from staging.stg_marketo__activities")
     after = _rows(warehouses["incremental"], "select count(*) from staging.stg_marketo__activities")
     assert after[0][0] > before[0][0]

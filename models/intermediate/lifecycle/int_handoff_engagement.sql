@@ -2,8 +2,8 @@
     90 days before the MQL, within the cycle, counted and listed as mart_handoff_context shows
     them to the rep.
     Incremental by person (macros/incremental/person_inputs.sql): a run re-derives the persons
-    whose activities or cycles changed since the last; a renamed program or campaign re-derives
-    everyone. -#}
+    with an MQL whose activities or cycles changed since the last; a renamed program or campaign
+    re-derives everyone. -#}
 {{ config(
     materialized="incremental",
     incremental_strategy=revenue_funnel.reprocessing_strategy(),
@@ -17,10 +17,19 @@
 
 with
 
+-- Only persons with an MQL have rows; the others are never derived.
+persons_to_derive as (
+    select distinct lead_cycles.person_key
+    from {{ ref('fct_lead_cycles') }} as lead_cycles
+    where
+        lead_cycles.mql_at is not null
+        and {{ revenue_funnel.persons_without_rows("lead_cycles") }}
+),
+
 person_cycles as (
     select lead_cycles.*
     from {{ ref('fct_lead_cycles') }} as lead_cycles
-    where {{ revenue_funnel.persons_without_rows("lead_cycles") }}
+    where lead_cycles.person_key in (select persons_to_derive.person_key from persons_to_derive)
 ),
 
 cycles as (
@@ -28,10 +37,12 @@ cycles as (
     where mql_at is not null
 ),
 
+-- Read through the persons to derive: a lookup in a small set, not an anti-join of every
+-- activity with the stored rows.
 activities as (
     select attributed.*
     from {{ ref('int_marketo_activities_attributed') }} as attributed
-    where {{ revenue_funnel.persons_without_rows("attributed") }}
+    where attributed.person_key in (select persons_to_derive.person_key from persons_to_derive)
 ),
 
 programs as (
@@ -43,7 +54,8 @@ mas_campaigns as (
 ),
 
 inputs as (
-    {{ revenue_funnel.handoff_engagement_inputs_fingerprints(persons_to_derive_only=true) }}
+    {{ revenue_funnel.handoff_engagement_inputs_fingerprints(
+        persons="select persons_to_derive.person_key from persons_to_derive") }}
 ),
 
 previous_cycle_end as (
