@@ -146,6 +146,28 @@
 {%- endmacro %}
 
 
+{#- int_person_attribute_candidates: a person's candidates follow from their source records (and,
+    for contacts, their account's name and size). -#}
+{% macro attribute_candidate_inputs_fingerprints(persons_to_derive_only=false) -%}
+    {%- set inputs = [] -%}
+    {%- for source, attributes in revenue_funnel.person_attribute_sources().items() -%}
+        {%- do inputs.append({
+            "relation": "(" ~ revenue_funnel.person_attribute_records_of_persons(
+                source, ref("int_persons_resolved")) ~ ")",
+            "columns": ["record_id", "updated_at"] + attributes,
+        }) -%}
+    {%- endfor -%}
+    {{ revenue_funnel.person_inputs_fingerprints(inputs, persons_to_derive_only) }}
+{%- endmacro %}
+
+
+{#- The version of the attribute lists int_person_attribute_candidates unpivots: a changed list
+    re-derives everyone. -#}
+{% macro attribute_candidates_version() -%}
+    {{- return("attributes:" ~ local_md5(revenue_funnel.person_attribute_sources() | tojson)) -}}
+{%- endmacro %}
+
+
 {#- The version of reference tables whose every row can change many persons' rows (a renamed
     program): the fingerprint of each whole table, computed when the model runs. A model stores
     it as its agreements_version, so a change re-derives everyone. -#}

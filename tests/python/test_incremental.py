@@ -35,6 +35,7 @@ INCREMENTAL_MODELS = {
     "intermediate.int_stage_events_unioned": r"staged_crm_leads\.crm_lead_id is null",
     "intermediate.int_lifecycle_stage_entries": r"kept\.person_key = stage_events\.person_key",
     "intermediate.int_lead_score_moments": r"kept\.person_key = scored_activities\.person_key",
+    "intermediate.int_person_attribute_candidates": r"kept\.person_key = resolved\.person_key",
     "intermediate.int_person_attributes_survived": (
         r"kept\.person_key = attribute_candidates\.person_key"
     ),

@@ -1,76 +1,32 @@
 {#- Every value each system holds for each governed person attribute, with when it was last
-    updated: the input to survivorship. -#}
-{%- set sources = {
-    "crm_lead": ["email", "first_name", "last_name", "company", "country", "title", "owner_id",
-                 "lead_source", "number_of_employees"],
-    "crm_contact": ["email", "first_name", "last_name", "company", "country", "title", "owner_id",
-                    "lead_source", "number_of_employees"],
-    "mas_lead": ["email", "first_name", "last_name", "company", "country", "title", "lead_source",
-                 "is_unsubscribed", "lead_score", "number_of_employees"],
-} -%}
+    updated: the input to survivorship.
+    Incremental by person (macros/incremental/person_inputs.sql): a run re-derives the persons
+    whose source records changed since the last, or who gained or lost a record; a changed list
+    of governed attributes re-derives everyone. -#}
+{{ config(
+    materialized="incremental",
+    incremental_strategy=revenue_funnel.reprocessing_strategy(),
+    on_schema_change="append_new_columns",
+    pre_hook="{{ revenue_funnel.delete_persons_with_changed_inputs(
+        revenue_funnel.attribute_candidate_inputs_fingerprints(), [],
+        revenue_funnel.attribute_candidates_version()) }}",
+) }}
+{%- set sources = revenue_funnel.person_attribute_sources() -%}
 
 with
 
 persons as (
-    select * from {{ ref('int_persons_resolved') }}
+    select resolved.*
+    from {{ ref('int_persons_resolved') }} as resolved
+    where {{ revenue_funnel.persons_without_rows("resolved") }}
 ),
 
-crm_lead as (
-    select
-        lead_id as record_id,
-        'crm' as source_system,
-        last_modified_at as updated_at,
-        email,
-        first_name,
-        last_name,
-        company,
-        country,
-        title,
-        owner_id,
-        lead_source,
-        number_of_employees
-    from {{ ref('stg_salesforce__leads') }}
-),
-
-crm_contact as (
-    select
-        crm_contacts.contact_id as record_id,
-        'crm' as source_system,
-        crm_contacts.last_modified_at as updated_at,
-        crm_contacts.email,
-        crm_contacts.first_name,
-        crm_contacts.last_name,
-        crm_accounts.account_name as company,
-        crm_contacts.country,
-        crm_contacts.title,
-        crm_contacts.owner_id,
-        crm_contacts.lead_source,
-        crm_accounts.number_of_employees
-    from {{ ref('stg_salesforce__contacts') }} as crm_contacts
-    left join {{ ref('stg_salesforce__accounts') }} as crm_accounts
-        on crm_contacts.account_id = crm_accounts.account_id
-),
-
-mas_lead as (
-    select
-        cast(lead_id as {{ dbt.type_string() }}) as record_id,
-        'mas' as source_system,
-        updated_at,
-        email,
-        first_name,
-        last_name,
-        company,
-        country,
-        title,
-        lead_source,
-        number_of_employees,
-        cast(is_unsubscribed as {{ dbt.type_string() }}) as is_unsubscribed,
-        cast(lead_score as {{ dbt.type_string() }}) as lead_score
-    from {{ ref('stg_marketo__leads') }}
+inputs as (
+    {{ revenue_funnel.attribute_candidate_inputs_fingerprints(persons_to_derive_only=true) }}
 ),
 
 -- One pass over each record table: a cross join with its attribute names, not one scan per
--- attribute (the record tables are staging views, re-read on every reference).
+-- attribute.
 {% for source, attributes in sources.items() %}
     {{ source }}_attribute_names as (
         {%- for attribute in attributes %}
@@ -81,21 +37,17 @@ mas_lead as (
 
     {{ source }}_unpivoted as (
         select
-            persons.person_key,
+            records.person_key,
             attribute_names.attribute_name,
-            {{ source }}.source_system,
+            records.source_system,
             case attribute_names.attribute_name
                 {%- for attribute in attributes %}
                     when '{{ attribute }}'
-                        then cast({{ source }}.{{ attribute }} as {{ dbt.type_string() }})
+                        then cast(records.{{ attribute }} as {{ dbt.type_string() }})
                 {%- endfor %}
             end as attribute_value,
-            {{ source }}.updated_at
-        from {{ source }}
-        inner join persons
-            on
-                persons.source_system = '{{ source }}'
-                and {{ source }}.record_id = persons.source_record_id
+            records.updated_at
+        from ({{ revenue_funnel.person_attribute_records_of_persons(source, "persons") }}) as records
         cross join {{ source }}_attribute_names as attribute_names
     ),
 {% endfor %}
@@ -106,6 +58,20 @@ unpivoted as (
         where attribute_value is not null
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
+),
+
+final as (
+    select
+        unpivoted.person_key,
+        unpivoted.attribute_name,
+        unpivoted.source_system,
+        unpivoted.attribute_value,
+        unpivoted.updated_at,
+        inputs.inputs_fingerprint,
+        '{{ revenue_funnel.attribute_candidates_version() }}' as agreements_version
+    from unpivoted
+    inner join inputs
+        on unpivoted.person_key = inputs.person_key
 )
 
-select * from unpivoted
+select * from final

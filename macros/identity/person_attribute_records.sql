@@ -1,0 +1,83 @@
+{#- The governed person attributes each source record system holds, by the source_system of
+    int_persons_resolved: what int_person_attribute_candidates unpivots. -#}
+{% macro person_attribute_sources() -%}
+    {{ return({
+        "crm_lead": ["email", "first_name", "last_name", "company", "country", "title", "owner_id",
+                     "lead_source", "number_of_employees"],
+        "crm_contact": ["email", "first_name", "last_name", "company", "country", "title",
+                        "owner_id", "lead_source", "number_of_employees"],
+        "mas_lead": ["email", "first_name", "last_name", "company", "country", "title",
+                     "lead_source", "is_unsubscribed", "lead_score", "number_of_employees"],
+    }) }}
+{%- endmacro %}
+
+
+{#- One source's records as int_person_attribute_candidates reads them: record_id,
+    source_system ('crm' or 'mas'), updated_at and the source's attributes. -#}
+{% macro person_attribute_records(source) -%}
+    {%- if source == "crm_lead" -%}
+        select
+            lead_id as record_id,
+            'crm' as source_system,
+            last_modified_at as updated_at,
+            email,
+            first_name,
+            last_name,
+            company,
+            country,
+            title,
+            owner_id,
+            lead_source,
+            number_of_employees
+        from {{ ref('stg_salesforce__leads') }}
+    {%- elif source == "crm_contact" -%}
+        select
+            crm_contacts.contact_id as record_id,
+            'crm' as source_system,
+            crm_contacts.last_modified_at as updated_at,
+            crm_contacts.email,
+            crm_contacts.first_name,
+            crm_contacts.last_name,
+            crm_accounts.account_name as company,
+            crm_contacts.country,
+            crm_contacts.title,
+            crm_contacts.owner_id,
+            crm_contacts.lead_source,
+            crm_accounts.number_of_employees
+        from {{ ref('stg_salesforce__contacts') }} as crm_contacts
+        left join {{ ref('stg_salesforce__accounts') }} as crm_accounts
+            on crm_contacts.account_id = crm_accounts.account_id
+    {%- elif source == "mas_lead" -%}
+        select
+            cast(lead_id as {{ dbt.type_string() }}) as record_id,
+            'mas' as source_system,
+            updated_at,
+            email,
+            first_name,
+            last_name,
+            company,
+            country,
+            title,
+            lead_source,
+            number_of_employees,
+            cast(is_unsubscribed as {{ dbt.type_string() }}) as is_unsubscribed,
+            cast(lead_score as {{ dbt.type_string() }}) as lead_score
+        from {{ ref('stg_marketo__leads') }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("person_attribute_records: unknown source " ~ source) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- One source's records with the person each belongs to (`persons`: rows of
+    int_persons_resolved, a relation or a CTE name). -#}
+{% macro person_attribute_records_of_persons(source, persons) -%}
+    select
+        persons.person_key,
+        records.*
+    from ({{ revenue_funnel.person_attribute_records(source) }}) as records
+    inner join {{ persons }} as persons
+        on
+            persons.source_system = '{{ source }}'
+            and records.record_id = persons.source_record_id
+{%- endmacro %}
