@@ -148,7 +148,7 @@
 
 {#- int_person_attribute_candidates: a person's candidates follow from their source records (and,
     for contacts, their account's name and size). -#}
-{% macro attribute_candidate_inputs_fingerprints(persons_to_derive_only=false) -%}
+{% macro attribute_candidate_inputs_fingerprints(persons=none) -%}
     {%- set inputs = [] -%}
     {%- for source, attributes in revenue_funnel.person_attribute_sources().items() -%}
         {%- do inputs.append({
@@ -157,7 +157,7 @@
             "columns": ["record_id", "updated_at"] + attributes,
         }) -%}
     {%- endfor -%}
-    {{ revenue_funnel.person_inputs_fingerprints(inputs, persons_to_derive_only) }}
+    {{ revenue_funnel.person_inputs_fingerprints(inputs, persons=persons) }}
 {%- endmacro %}
 
 

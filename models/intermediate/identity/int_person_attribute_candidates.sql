@@ -15,6 +15,8 @@
 
 with
 
+-- The persons to derive, found once: the inputs are read through this small set, not each
+-- checked against the stored rows.
 persons as (
     select resolved.*
     from {{ ref('int_persons_resolved') }} as resolved
@@ -22,7 +24,8 @@ persons as (
 ),
 
 inputs as (
-    {{ revenue_funnel.attribute_candidate_inputs_fingerprints(persons_to_derive_only=true) }}
+    {{ revenue_funnel.attribute_candidate_inputs_fingerprints(
+        persons="select persons.person_key from persons") }}
 ),
 
 -- One pass over each record table: a cross join with its attribute names, not one scan per
