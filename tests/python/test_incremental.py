@@ -86,16 +86,30 @@ def _rows(database: Path, sql: str) -> list[tuple]:
         return connection.execute(sql).fetchall()
 
 
-def _sync_marketo_leads_to_crm(database: Path, day_leads: Path, count: int = 5) -> None:
-    """Add to the day newer versions of Marketo-only leads that now carry a CRM lead id: their
-    activities (some landed long before the day) move to another person."""
-    synced_at = DAY_START + timedelta(hours=12)
+def _add_to_day_file(database: Path, day_file: Path, new_versions_sql: str) -> None:
+    """Append to a held-back day's Parquet file the rows of `new_versions_sql`, a query over the
+    warehouse as it stands before the day."""
     with duckdb.connect(str(database)) as connection:
         connection.execute(
             f"""
             copy (
-                select * from read_parquet('{day_leads}')
+                select * from read_parquet('{day_file}')
                 union all by name
+                {new_versions_sql}
+            ) to '{day_file}.tmp' (format parquet)
+            """
+        )
+    Path(f"{day_file}.tmp").replace(day_file)
+
+
+def _sync_marketo_leads_to_crm(database: Path, day_leads: Path, count: int = 5) -> None:
+    """Add to the day newer versions of Marketo-only leads that now carry a CRM lead id: their
+    activities (some landed long before the day) move to another person."""
+    synced_at = DAY_START + timedelta(hours=12)
+    _add_to_day_file(
+        database,
+        day_leads,
+        f"""
                 select
                     * replace (
                         crm.lead_id as sfdc_lead_id,
@@ -124,10 +138,8 @@ def _sync_marketo_leads_to_crm(database: Path, day_leads: Path, count: int = 5) 
                 ) as crm
                     using (pair_number)
                 where pair_number <= {count}
-            ) to '{day_leads}.tmp' (format parquet)
-            """
-        )
-    Path(f"{day_leads}.tmp").replace(day_leads)
+        """,
+    )
 
 
 RELANDED_PAGE = "https://example.com/relanded"
@@ -137,12 +149,10 @@ def _reland_old_marketo_activities(database: Path, day_visits: Path, count: int 
     """Add to the day new versions of web visits landed long before the incremental window:
     `count` with another page, `count` deleted at the source."""
     synced_at = DAY_START + timedelta(hours=13)
-    with duckdb.connect(str(database)) as connection:
-        connection.execute(
-            f"""
-            copy (
-                select * from read_parquet('{day_visits}')
-                union all by name
+    _add_to_day_file(
+        database,
+        day_visits,
+        f"""
                 select
                     * replace (
                         case when pick <= {count} then '{RELANDED_PAGE}'
@@ -156,10 +166,8 @@ def _reland_old_marketo_activities(database: Path, day_visits: Path, count: int 
                     where _fivetran_synced < timestamp '{DAY_START}' - interval 10 day
                 ) as old_visits
                 where pick <= {2 * count}
-            ) to '{day_visits}.tmp' (format parquet)
-            """
-        )
-    Path(f"{day_visits}.tmp").replace(day_visits)
+        """,
+    )
 
 
 @pytest.fixture(scope="module")
