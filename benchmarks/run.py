@@ -14,6 +14,8 @@ For each size, in a scratch directory (deleted afterwards unless --keep):
               reported as `run:<step>` from the run's event log
 5. incremental  the held-back day appended (untimed), then `funnel run --as-of D+1` on the
               warehouse of step 4: what a daily run costs
+6. unchanged  `funnel run --as-of D+1` once more, with nothing new landed: what any run costs
+              however little changed (at small sizes, the fixed cost of a run)
 Prints a table per size and a summary, and writes benchmarks/results/run-<time>.json and
 benchmarks/results/latest.json with the machine, its load average and the versions used.
 Peak RSS is the largest single process of a phase (exact); tree RSS is the sampled sum over the
@@ -199,10 +201,15 @@ class SizeRun:
             "incremental", self._funnel("run", "--as-of", self.next_day.isoformat()), warehouse
         )
         self.run_steps["incremental"] = latest_run_steps(home)
+        self._phase(
+            "unchanged", self._funnel("run", "--as-of", self.next_day.isoformat()), warehouse
+        )
+        self.run_steps["unchanged"] = latest_run_steps(home)
 
     def result(self) -> dict[str, object]:
         by_phase = {m.phase: m for m in self.measurements}
         full, incremental = by_phase.get("run"), by_phase.get("incremental")
+        unchanged = by_phase.get("unchanged")
         return {
             "leads": self.leads,
             "seed": self.seed,
@@ -216,6 +223,9 @@ class SizeRun:
             "slowest_models_per_layer": self.layer_models,
             "incremental_to_full_ratio": round(incremental.seconds / full.seconds, 3)
             if full and incremental
+            else None,
+            "unchanged_to_full_ratio": round(unchanged.seconds / full.seconds, 3)
+            if full and unchanged
             else None,
             "load_average_at_end": load_average(),
         }
@@ -255,9 +265,10 @@ def print_result(result: dict[str, object]) -> None:
             f"  {phase:<34} {seconds:>9.1f} {_number(cpu, 1):>9} {_number(rss):>12} "
             f"{_number(tree):>12}"
         )
-    ratio = result["incremental_to_full_ratio"]
-    if ratio is not None:
-        print(f"  incremental / full run: {ratio:.1%}")
+    for phase in ("incremental", "unchanged"):
+        ratio = result[f"{phase}_to_full_ratio"]
+        if ratio is not None:
+            print(f"  {phase} / full run: {ratio:.1%}")
 
 
 def scaling(results: list[dict[str, object]]) -> list[dict[str, object]]:
