@@ -13,55 +13,40 @@
 
 
 {#- One source's records as int_person_attribute_candidates reads them: record_id,
-    source_system ('crm' or 'mas'), updated_at and the source's attributes. -#}
+    source_system ('crm' or 'mas'), updated_at and the source's attributes
+    (person_attribute_sources), each a column of the record table of the same name, except a
+    contact's company and size, which are its account's. -#}
 {% macro person_attribute_records(source) -%}
-    {%- if source == "crm_lead" -%}
-        select
-            lead_id as record_id,
-            'crm' as source_system,
-            last_modified_at as updated_at,
-            email,
-            first_name,
-            last_name,
-            company,
-            country,
-            title,
-            owner_id,
-            lead_source,
-            number_of_employees
-        from {{ ref('stg_salesforce__leads') }}
-    {%- elif source == "crm_contact" -%}
+    {%- set attributes = revenue_funnel.person_attribute_sources()[source] -%}
+    {%- if source == "crm_contact" -%}
+        {%- set from_account = {
+            "company": "crm_accounts.account_name",
+            "number_of_employees": "crm_accounts.number_of_employees",
+        } -%}
         select
             crm_contacts.contact_id as record_id,
             'crm' as source_system,
             crm_contacts.last_modified_at as updated_at,
-            crm_contacts.email,
-            crm_contacts.first_name,
-            crm_contacts.last_name,
-            crm_accounts.account_name as company,
-            crm_contacts.country,
-            crm_contacts.title,
-            crm_contacts.owner_id,
-            crm_contacts.lead_source,
-            crm_accounts.number_of_employees
+            {%- for attribute in attributes %}
+            {{ from_account.get(attribute, "crm_contacts." ~ attribute) }} as {{ attribute }}
+            {{- "," if not loop.last }}
+            {%- endfor %}
         from {{ ref('stg_salesforce__contacts') }} as crm_contacts
         left join {{ ref('stg_salesforce__accounts') }} as crm_accounts
             on crm_contacts.account_id = crm_accounts.account_id
+    {%- elif source == "crm_lead" -%}
+        select
+            lead_id as record_id,
+            'crm' as source_system,
+            last_modified_at as updated_at,
+            {{ attributes | join(", ") }}
+        from {{ ref('stg_salesforce__leads') }}
     {%- elif source == "mas_lead" -%}
         select
             cast(lead_id as {{ dbt.type_string() }}) as record_id,
             'mas' as source_system,
             updated_at,
-            email,
-            first_name,
-            last_name,
-            company,
-            country,
-            title,
-            lead_source,
-            number_of_employees,
-            cast(is_unsubscribed as {{ dbt.type_string() }}) as is_unsubscribed,
-            cast(lead_score as {{ dbt.type_string() }}) as lead_score
+            {{ attributes | join(", ") }}
         from {{ ref('stg_marketo__leads') }}
     {%- else -%}
         {{ exceptions.raise_compiler_error("person_attribute_records: unknown source " ~ source) }}

@@ -159,36 +159,20 @@ distinct_items as (
 
 -- One list per kind, each aggregated from its own rows: an ordered aggregate sorts every row of
 -- its group, so three lists over all items (nulls for the other kinds) sorted each item thrice.
-forms as (
-    select
-        person_key,
-        cycle_number,
-        {{ dbt.listagg("item", "', '", "order by item") }} as forms_filled
-    from distinct_items
-    where item_kind = 'form'
-    group by person_key, cycle_number
-),
+{% for item_kind, list_name in [
+    ("form", "forms_filled"), ("content", "content_consumed"), ("program", "programs_engaged"),
+] %}
+    {{ list_name }} as (
+        select
+            person_key,
+            cycle_number,
+            {{ dbt.listagg("item", "', '", "order by item") }} as {{ list_name }}
+        from distinct_items
+        where item_kind = '{{ item_kind }}'
+        group by person_key, cycle_number
+    ),
 
-contents as (
-    select
-        person_key,
-        cycle_number,
-        {{ dbt.listagg("item", "', '", "order by item") }} as content_consumed
-    from distinct_items
-    where item_kind = 'content'
-    group by person_key, cycle_number
-),
-
-programs_engaged as (
-    select
-        person_key,
-        cycle_number,
-        {{ dbt.listagg("item", "', '", "order by item") }} as programs_engaged
-    from distinct_items
-    where item_kind = 'program'
-    group by person_key, cycle_number
-),
-
+{% endfor %}
 score_trajectory as (
     select
         person_key,
@@ -209,8 +193,8 @@ final as (
         coalesce(summarised.web_visits, 0) as web_visits,
         coalesce(summarised.program_successes, 0) as program_successes,
         summarised.recent_activities,
-        forms.forms_filled,
-        contents.content_consumed,
+        forms_filled.forms_filled,
+        content_consumed.content_consumed,
         programs_engaged.programs_engaged,
         score_trajectory.score_trajectory,
         inputs.inputs_fingerprint,
@@ -222,14 +206,14 @@ final as (
         on
             cycles.person_key = summarised.person_key
             and cycles.cycle_number = summarised.cycle_number
-    left join forms
+    left join forms_filled
         on
-            cycles.person_key = forms.person_key
-            and cycles.cycle_number = forms.cycle_number
-    left join contents
+            cycles.person_key = forms_filled.person_key
+            and cycles.cycle_number = forms_filled.cycle_number
+    left join content_consumed
         on
-            cycles.person_key = contents.person_key
-            and cycles.cycle_number = contents.cycle_number
+            cycles.person_key = content_consumed.person_key
+            and cycles.cycle_number = content_consumed.cycle_number
     left join programs_engaged
         on
             cycles.person_key = programs_engaged.person_key
