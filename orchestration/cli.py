@@ -74,15 +74,21 @@ def _load(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    as_of = args.as_of.isoformat(sep=" ") if args.as_of else None
-    try:
-        from orchestration.pipeline import run_pipeline
+    from orchestration.run_console import StepProgress, captured_output, new_log_path
 
-        outcome = run_pipeline(as_of=as_of)
+    as_of = args.as_of.isoformat(sep=" ") if args.as_of else None
+    log_path = new_log_path()
+    print(f"funnel run: as-of {as_of or 'now'}; full log in {log_path}", flush=True)
+    try:
+        with captured_output(log_path, echo=args.verbose) as terminal:
+            from orchestration.pipeline import run_pipeline
+
+            outcome = run_pipeline(as_of=as_of, listener=StepProgress(terminal))
     except DbtParseError as error:
         print(f"funnel run: nothing was run or published.\n{error}", file=sys.stderr)
         return 2
     print(outcome.summary())
+    print(f"Full log: {log_path}")
     return 0 if outcome.succeeded else 1
 
 
@@ -191,6 +197,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="materialize everything through Dagster, headless")
     run.add_argument(
         "--as-of", type=_parse_as_of, default=None, help="judge SLAs at this UTC instant (now)"
+    )
+    run.add_argument(
+        "--verbose",
+        action="store_true",
+        help="stream the full dbt and Dagster log to the terminal too",
     )
     run.set_defaults(handler=_run)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import os
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,15 +12,17 @@ from dagster import (
     AssetCheckEvaluation,
     AssetCheckSeverity,
     DagsterEventType,
-    DagsterInstance,
+    EventLogEntry,
 )
 
 from orchestration.checks.results import RESULTS_TABLE
+from orchestration.instance import open_instance
 from orchestration.publication import PUBLISHED, Publication, publish_governance_only
 from orchestration.settings import (
     connect_warehouse,
     export_environment,
     published_path,
+    warehouse_dir,
     working_path,
 )
 
@@ -57,6 +60,11 @@ class PipelineOutcome:
     succeeded: bool
     run_id: str = ""
     failed_steps: list[str] = field(default_factory=list)
+    # Steps stopped by their own blocking checks (a gate, blocking dbt tests): expected, no stack.
+    blocked_steps: list[str] = field(default_factory=list)
+    # Steps that raised an unexpected error: the full error with its traceback.
+    crashes: list[str] = field(default_factory=list)
+    not_run: list[str] = field(default_factory=list)
     failed_checks: list[CheckFailure] = field(default_factory=list)
     gate_failures: list[GateFailure] = field(default_factory=list)
     publication: Publication | None = None
@@ -97,8 +105,12 @@ class PipelineOutcome:
             f"{self.materialized} assets materialized, {self.checks_passed} checks passed, "
             f"{len(self.failed_checks)} checks failed."
         ]
-        for step in self.failed_steps:
-            lines.append(f"FAILED step {step}")
+        for step in self.blocked_steps:
+            lines.append(f"BLOCKED at {step}: its blocking checks failed (below).")
+        for crash in self.crashes:
+            lines.append(f"FAILED step {crash}")
+        if self.not_run:
+            lines.append(f"Not run: {', '.join(self.not_run)}.")
         for check in self.failed_checks:
             if check.check.startswith(GATE_CHECK_PREFIXES):
                 continue
@@ -114,14 +126,11 @@ class PipelineOutcome:
             lines.append(self.publication.describe())
         if self.succeeded:
             lines.append(f"Pipeline succeeded; BI reads {published_path()}")
+        elif self.blocked_steps and not self.crashes:
+            lines.append("Pipeline BLOCKED: the stewards above have what to fix.")
         else:
             lines.append("Pipeline FAILED: see the failures above.")
         return "\n".join(lines)
-
-
-def _instance() -> DagsterInstance:
-    # With DAGSTER_HOME set, headless runs appear in `dagster dev`'s run history too.
-    return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
 
 
 def _check_detail(evaluation: AssetCheckEvaluation) -> str:
@@ -170,8 +179,12 @@ def _publication_of(run_id: str) -> Publication | None:
 
 
 def run_pipeline(
-    as_of: str | None = None, raw_config: dict[str, Any] | None = None
+    as_of: str | None = None,
+    raw_config: dict[str, Any] | None = None,
+    listener: Callable[[EventLogEntry], None] | None = None,
 ) -> PipelineOutcome:
+    """Run `funnel_pipeline` in this process, recorded in the project's Dagster instance (the
+    one `dagster dev` shows); `listener` sees each event as it happens."""
     export_environment()
     from orchestration.project import prepare_manifest
 
@@ -184,22 +197,36 @@ def run_pipeline(
         "resources": {"run_settings": {"config": {"as_of": as_of}}},
         "loggers": {"console": {"config": {"log_level": "INFO"}}},
     }
-    with _instance() as instance:
+    run_id = str(uuid.uuid4())
+    with open_instance() as instance:
+        if listener is not None:
+            instance.add_event_listener(run_id, listener)
         result = job.execute_in_process(
             run_config=run_config,
             instance=instance,
+            run_id=run_id,
             raise_on_error=False,
-            tags={"funnel/trigger": "cli", "funnel/as_of": as_of or "now"},
+            tags={
+                "funnel/trigger": "cli",
+                "funnel/as_of": as_of or "now",
+                "funnel/warehouse_dir": str(warehouse_dir()),
+            },
         )
     outcome = PipelineOutcome(succeeded=result.success, run_id=result.run_id)
+    started: set[str] = set()
     for event in result.all_events:
-        if event.event_type == DagsterEventType.STEP_FAILURE:
-            message = (
-                event.step_failure_data.error.message
-                if event.step_failure_data and event.step_failure_data.error
-                else ""
-            )
-            outcome.failed_steps.append(f"{event.step_key}: {message.strip()}")
+        if event.event_type == DagsterEventType.STEP_START and event.step_key:
+            started.add(event.step_key)
+        elif event.event_type == DagsterEventType.STEP_FAILURE:
+            error = event.step_failure_data.error if event.step_failure_data else None
+            message = error.message.strip() if error else ""
+            outcome.failed_steps.append(f"{event.step_key}: {message}")
+            if error is not None and error.cls_name == "DagsterAssetCheckFailedError":
+                outcome.blocked_steps.append(str(event.step_key))
+            else:
+                outcome.crashes.append(
+                    f"{event.step_key}: {error.to_string().strip() if error else 'failed'}"
+                )
         elif event.event_type == DagsterEventType.ASSET_MATERIALIZATION:
             outcome.materialized += 1
         elif event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
@@ -216,6 +243,9 @@ def run_pipeline(
                         detail=_check_detail(evaluation),
                     )
                 )
+    outcome.not_run = [
+        node.name for node in job.graph.nodes_in_topological_order if node.name not in started
+    ]
     if outcome.blocking_failures or outcome.failed_steps:
         outcome.succeeded = False
     outcome.gate_failures = gate_failures(result.run_id)

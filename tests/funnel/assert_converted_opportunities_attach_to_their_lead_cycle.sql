@@ -1,4 +1,5 @@
 -- An opportunity a lead converted into is the opportunity of one of that person's cycles.
+{{ config(meta={"dagster": {"ref": {"name": "fct_lead_cycles"}}}) }}
 with
 
 converted as (

@@ -1,4 +1,5 @@
 -- Every CRM lead resolves to exactly one person.
+{{ config(meta={"dagster": {"ref": {"name": "int_persons_resolved"}}}) }}
 with
 
 leads as (

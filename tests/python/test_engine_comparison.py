@@ -1,8 +1,14 @@
-"""The cross-engine comparison finds what differs, and tolerates only float noise."""
+"""The cross-engine comparison finds what differs, and tolerates only float noise; the
+cross-engine test's progress lines reach the terminal while pytest captures its output."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -80,3 +86,55 @@ def test_timestamps_with_a_zone_compare_as_the_same_instant() -> None:
     zoned = [datetime(2026, 1, 1, 9, 30, tzinfo=UTC), None, datetime(2026, 2, 1, tzinfo=UTC)]
     agrees, report = _compare(_mart(won_at=zoned))
     assert agrees, report
+
+
+PROGRESS_TEST = """
+import pytest
+
+from engine_progress import timed_step
+
+
+class FailedBuild:
+    succeeded = False
+
+
+def test_steps(pytestconfig):
+    print("captured by pytest")
+    assert timed_step(pytestconfig, "quick", lambda: 42) == 42
+    assert timed_step(pytestconfig, "broken", FailedBuild).succeeded is False
+    with pytest.raises(ValueError):
+        timed_step(pytestconfig, "raising", lambda: int("x"))
+"""
+
+
+def test_engine_progress_reaches_the_terminal_while_output_is_captured(tmp_path: Path) -> None:
+    """The lines the cross-engine test writes as each engine starts and ends are shown at once
+    under pytest's default capture, which keeps everything else the test prints."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    (tmp_path / "test_progress.py").write_text(textwrap.dedent(PROGRESS_TEST))
+    helpers = str(Path(__file__).parent)
+    python_path = os.pathsep.join(filter(None, [helpers, os.environ.get("PYTHONPATH")]))
+    # Default capture, whatever options (`-s`) the outer pytest was given through the environment.
+    environment = {name: value for name, value in os.environ.items() if "PYTEST" not in name}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "test_progress.py"],
+        cwd=tmp_path,
+        env={**environment, "PYTHONPATH": python_path},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    lines = [line for line in output.splitlines() if line.startswith("[engines] ")]
+    assert [line.rsplit(" in ", 1)[0].rsplit(" after ", 1)[0] for line in lines] == [
+        "[engines] quick: started",
+        "[engines] quick: finished",
+        "[engines] broken: started",
+        "[engines] broken: FAILED",
+        "[engines] raising: started",
+        "[engines] raising: raised ValueError",
+    ], output
+    assert all(line.endswith(" s") for line in lines if "started" not in line), output
+    assert "captured by pytest" not in output, "the test's own output stays captured"

@@ -2,7 +2,7 @@
     materialized="incremental",
     incremental_strategy=revenue_funnel.reprocessing_strategy(),
     pre_hook="{{ revenue_funnel.delete_reattributed_marketo_activities() }}",
-    partition_by=["activity_type"],
+    partition_by=(["activity_type"] if target.type == "spark" else none),
 ) }}
 
 {#- Marketo activities with the person they belong to (merged-away leads' activities included):

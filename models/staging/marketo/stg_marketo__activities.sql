@@ -2,7 +2,7 @@
     materialized="incremental",
     incremental_strategy=revenue_funnel.reprocessing_strategy(),
     pre_hook="{{ revenue_funnel.delete_reprocessed_marketo_activities() }}",
-    partition_by=["activity_type"],
+    partition_by=(["activity_type"] if target.type == "spark" else none),
 ) }}
 
 {#- One row per Marketo activity of any type. Each activity table keeps the columns it has;
