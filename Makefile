@@ -22,7 +22,9 @@ $(STAMP): pyproject.toml
 profiles.yml:
 	cp profiles.example.yml profiles.yml
 
+# `.dagster_home/` and `.env`: the one Dagster instance `funnel run` and `dagster dev` share.
 install: $(STAMP) profiles.yml
+	$(BIN)/python -m orchestration.instance
 
 run: install
 	$(BIN)/funnel generate --leads $(LEADS)

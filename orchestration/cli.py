@@ -7,7 +7,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from orchestration.checks.outcomes import ERROR, ExpectationOutcome, GateReport
+from orchestration.checks.steward_report import GateFailure, steward_lines
+from orchestration.instance import ensure_project_instance
 from orchestration.settings import (
     DbtParseError,
     export_environment,
@@ -92,28 +93,6 @@ def _run(args: argparse.Namespace) -> int:
     return 0 if outcome.succeeded else 1
 
 
-def _steward_lines(report: GateReport) -> list[str]:
-    """Expectations not met, grouped by the steward who answers for them."""
-    by_steward: dict[str, list[ExpectationOutcome]] = {}
-    for outcome in report.not_passed:
-        steward = f"{outcome.steward_name} <{outcome.steward_contact}>"
-        by_steward.setdefault(steward, []).append(outcome)
-    lines = []
-    for steward, outcomes in by_steward.items():
-        lines.append(f"  for {steward}:")
-        for outcome in outcomes:
-            label = "GATE ERROR" if outcome.status == ERROR else outcome.severity.upper()
-            where = f"{outcome.table}.{outcome.column}" if outcome.column else outcome.table
-            detail = (
-                f"not evaluated: {outcome.error_message}"
-                if outcome.status == ERROR
-                else outcome.observed_value
-            )
-            sample = f"; e.g. {outcome.sample_json()}" if outcome.failing_sample else ""
-            lines.append(f"    {label} {outcome.expectation} on {where}: {detail}{sample}")
-    return lines
-
-
 def _gates(args: argparse.Namespace) -> int:
     import uuid
 
@@ -163,7 +142,7 @@ def _gates(args: argparse.Namespace) -> int:
         f"({len(report.blocking)} blocking) in {report.seconds:.1f}s; "
         f"recorded in {RESULTS_TABLE} as run {run_id}."
     )
-    lines = _steward_lines(report)
+    lines = steward_lines(GateFailure.from_outcome(o) for o in report.not_passed)
     if lines:
         print("Expectations not met:")
         print("\n".join(lines))
@@ -231,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     export_environment()
+    ensure_project_instance()
     problem = stale_profile_problem()
     if problem:
         print(f"funnel {args.command}: {problem}", file=sys.stderr)

@@ -16,6 +16,7 @@ from dagster import (
 )
 
 from orchestration.checks.results import RESULTS_TABLE
+from orchestration.checks.steward_report import GateFailure, steward_lines
 from orchestration.instance import open_instance
 from orchestration.publication import PUBLISHED, Publication, publish_governance_only
 from orchestration.settings import (
@@ -38,24 +39,6 @@ class CheckFailure:
 
 
 @dataclass
-class GateFailure:
-    """One expectation that was not met, as governance.expectation_results records it."""
-
-    suite: str
-    expectation: str
-    table: str
-    column: str | None
-    severity: str
-    status: str
-    observed_value: str | None
-    unexpected_count: int | None
-    failing_sample: str | None
-    steward_name: str
-    steward_contact: str
-    error_message: str | None
-
-
-@dataclass
 class PipelineOutcome:
     succeeded: bool
     run_id: str = ""
@@ -74,31 +57,6 @@ class PipelineOutcome:
     @property
     def blocking_failures(self) -> list[CheckFailure]:
         return [c for c in self.failed_checks if c.severity == AssetCheckSeverity.ERROR.value]
-
-    def steward_summary(self) -> list[str]:
-        """Failures grouped by the steward who answers for them."""
-        lines: list[str] = []
-        by_steward: dict[str, list[GateFailure]] = {}
-        for failure in self.gate_failures:
-            steward = f"{failure.steward_name} <{failure.steward_contact}>"
-            by_steward.setdefault(steward, []).append(failure)
-        for steward, failures in by_steward.items():
-            lines.append(f"  for {steward}:")
-            for failure in failures:
-                where = f"{failure.table}.{failure.column}" if failure.column else failure.table
-                label = "GATE ERROR" if failure.status == "error" else failure.severity.upper()
-                detail = (
-                    f"not evaluated: {failure.error_message}"
-                    if failure.status == "error"
-                    else failure.observed_value
-                )
-                sample = (
-                    f"; e.g. {failure.failing_sample}"
-                    if failure.failing_sample and failure.failing_sample != "[]"
-                    else ""
-                )
-                lines.append(f"    {label} {failure.expectation} on {where}: {detail}{sample}")
-        return lines
 
     def summary(self) -> str:
         lines = [
@@ -121,7 +79,7 @@ class PipelineOutcome:
                 f"Governance gates: {len(self.gate_failures)} expectations not met "
                 f"(governance.expectation_results, run {self.run_id}):"
             )
-            lines += self.steward_summary()
+            lines += steward_lines(self.gate_failures)
         if self.publication is not None:
             lines.append(self.publication.describe())
         if self.succeeded:

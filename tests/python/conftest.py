@@ -24,6 +24,16 @@ def data_docs_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield directory
 
 
+@pytest.fixture(scope="session", autouse=True)
+def dagster_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Test runs record into a temporary Dagster instance, not the project's `.dagster_home/`
+    (the tests of `dagster dev` itself remove DAGSTER_HOME again, as a user's shell has none)."""
+    directory = tmp_path_factory.mktemp("dagster_home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DAGSTER_HOME", str(directory))
+        yield directory
+
+
 @pytest.fixture
 def warehouse_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "warehouse"

@@ -14,10 +14,12 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from engine_progress import timed_step
 
 from orchestration.checks.outcomes import GateReport
 from orchestration.checks.postgres_route import PostgresTarget, run_gate_on_postgres
@@ -55,7 +57,7 @@ KEY_KPIS = {
 
 
 @pytest.fixture(scope="module")
-def work_dir() -> Iterator[Path]:
+def work_dir(pytestconfig: pytest.Config) -> Iterator[Path]:
     """The generated raw warehouse (`duckdb/` + WORKING_FILE) and each engine's files."""
     # A directory of its own rather than pytest's numbered ones, which concurrent pytest runs on
     # the same machine prune after three sessions. $FUNNEL_ENGINES_WORK_DIR keeps it (warehouses,
@@ -63,43 +65,64 @@ def work_dir() -> Iterator[Path]:
     kept = os.environ.get("FUNNEL_ENGINES_WORK_DIR")
     if kept:
         Path(kept).mkdir(parents=True, exist_ok=True)
-        yield _generate(Path(kept))
+        yield _generate(pytestconfig, Path(kept))
         return
     with tempfile.TemporaryDirectory(prefix="funnel-engines-") as scratch:
-        yield _generate(Path(scratch))
+        yield _generate(pytestconfig, Path(scratch))
 
 
-def _generate(work_dir: Path) -> Path:
+def _generate(config: pytest.Config, work_dir: Path) -> Path:
     raw_warehouse = work_dir / "duckdb" / WORKING_FILE
     raw_warehouse.parent.mkdir(parents=True)
-    generate(raw_warehouse, leads=LEADS, seed=11, as_of=AS_OF)
+    timed_step(
+        config,
+        f"generate {LEADS} leads",
+        lambda: generate(raw_warehouse, leads=LEADS, seed=11, as_of=AS_OF),
+    )
     return work_dir
 
 
 # One fixture per engine, so that a test needing only some engines builds only those.
 @pytest.fixture(scope="module")
-def duckdb_build(work_dir: Path) -> EngineBuild:
-    return build_on_duckdb(work_dir / "duckdb", work_dir, DBT_VARS)
+def duckdb_build(work_dir: Path, pytestconfig: pytest.Config) -> EngineBuild:
+    return timed_step(
+        pytestconfig,
+        "duckdb",
+        lambda: build_on_duckdb(work_dir / "duckdb", work_dir, DBT_VARS),
+    )
 
 
 @pytest.fixture(scope="module")
-def postgres_server() -> Iterator[PostgresServer]:
+def postgres_server(pytestconfig: pytest.Config) -> Iterator[PostgresServer]:
     """Up until the module's tests are done: the gates read the marts built there."""
-    with local_postgres() as server:
-        yield server
+    with ExitStack() as stack:
+        yield timed_step(
+            pytestconfig,
+            "postgres server start",
+            lambda: stack.enter_context(local_postgres()),
+        )
 
 
 @pytest.fixture(scope="module")
-def postgres_build(work_dir: Path, postgres_server: PostgresServer) -> EngineBuild:
+def postgres_build(
+    work_dir: Path, postgres_server: PostgresServer, pytestconfig: pytest.Config
+) -> EngineBuild:
     raw_warehouse = work_dir / "duckdb" / WORKING_FILE
-    return build_on_postgres(raw_warehouse, postgres_server, work_dir, DBT_VARS)
+    return timed_step(
+        pytestconfig,
+        "postgres",
+        lambda: build_on_postgres(raw_warehouse, postgres_server, work_dir, DBT_VARS),
+    )
 
 
 @pytest.fixture(scope="module")
-def spark_build(work_dir: Path) -> EngineBuild:
+def spark_build(work_dir: Path, pytestconfig: pytest.Config) -> EngineBuild:
     if shutil.which("java") is None:
         pytest.fail("Java 17 is needed for the Spark build (pyspark runs Spark in a JVM)")
-    return build_on_spark(work_dir / "duckdb" / WORKING_FILE, work_dir, DBT_VARS)
+    raw_warehouse = work_dir / "duckdb" / WORKING_FILE
+    return timed_step(
+        pytestconfig, "spark", lambda: build_on_spark(raw_warehouse, work_dir, DBT_VARS)
+    )
 
 
 @pytest.fixture(scope="module")
