@@ -5,7 +5,10 @@ landed with (typed by `funnel generate`, text from some loaders):
 - `funnel_ts(v)`: a UTC timestamp from a timestamp, or from text such as `2026-11-01 09:00:00`,
   `2026-11-01T09:00:00Z` or `2026-11-01 09:00:00 UTC`;
 - `funnel_double(v)`, `funnel_bigint(v)`: numbers;
-- `funnel_bool(v)`: a boolean (the deletion flags of `{live}`).
+- `funnel_bool(v)`: a boolean (the deletion flags of `{live}`);
+- `funnel_non_finite(v)`: the value as text when it is a number that isn't finite (`NaN`,
+  `Infinity`, `-Infinity`: both engines accept them as doubles, and they pass a `between`
+  check), else null.
 
 DuckDB: temporary macros over `try_cast`, created on the gate's connection. PostgreSQL 15 has no
 `try_cast`: the gate creates functions in a schema of its own (`funnel_gates`), one overload per
@@ -25,6 +28,10 @@ DUCKDB_MACROS = {
     "funnel_double": "try_cast(v as double)",
     "funnel_bigint": "try_cast(v as bigint)",
     "funnel_bool": "try_cast(v as boolean)",
+    "funnel_non_finite": (
+        "case when not isfinite(try_cast(v as double)) "
+        "then cast(try_cast(v as double) as varchar) end"
+    ),
 }
 
 POSTGRES_SCHEMA = "funnel_gates"
@@ -46,6 +53,18 @@ _POSTGRES_FUNCTIONS = (
     ("funnel_bigint", "bigint", "bigint", None),
     ("funnel_bigint", "double precision", "bigint", "cast(v as bigint)"),
     ("funnel_bool", "text", "boolean", "cast(v as boolean)"),
+    (
+        "funnel_non_finite",
+        "text",
+        "text",
+        "case when cast(v as double precision) in ('NaN', 'Infinity', '-Infinity') then v end",
+    ),
+    (
+        "funnel_non_finite",
+        "double precision",
+        "text",
+        "case when v in ('NaN', 'Infinity', '-Infinity') then cast(v as text) end",
+    ),
     ("funnel_bool", "boolean", "boolean", None),
 )
 

@@ -1,7 +1,8 @@
 """The two governance gates as blocking Dagster asset checks.
 
 `raw_contract_gate` checks each required raw table (one check per suite, on the raw table's
-asset) before staging is built; `mart_gate` checks the marts before they are published. A
+asset) and the volume of every raw table (volume.py; an optional table without a suite gets a
+check of its own) before staging is built; `mart_gate` checks the marts before they are published. A
 critical expectation that fails or can't be evaluated (a gate error) fails its check with
 ERROR severity, which stops every step downstream in the same run; a failing warning is a WARN
 check result and stops nothing. Every outcome is appended to governance.expectation_results, and
@@ -10,6 +11,7 @@ a blocking gate publishes those results at once (the marts BI reads stay as they
 
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 from dagster import (
     AssetCheckExecutionContext,
@@ -27,7 +29,9 @@ from orchestration.checks.outcomes import ERROR, GateReport
 from orchestration.checks.results import record
 from orchestration.checks.suites import Suite, load_suites
 from orchestration.checks.validate import run_gate
+from orchestration.checks.volume import suite_name
 from orchestration.publication import publish_governance_only
+from orchestration.raw.contract import ContractTable, contract_tables
 from orchestration.resources import RunSettings
 from orchestration.settings import connect_warehouse, data_docs_dir, working_path
 
@@ -41,6 +45,33 @@ def evaluate_gate(boundary: str, run_id: str, as_of: datetime | None) -> GateRep
         failed = "; ".join(outcome.describe() for outcome in report.blocking[:10])
         publish_governance_only(run_id, f"{boundary} gate blocked the run: {failed}")
     return report
+
+
+def _volume_only(table: ContractTable) -> Suite:
+    """A raw table without an expectation suite (an optional one): its volume check alone."""
+    return Suite(
+        name=suite_name(table),
+        boundary="raw",
+        table=table.qualified_name,
+        asset_key=(table.source, table.name),
+        steward_domain="",
+        key_column=table.key_columns[0],
+        description=f"Volume of {table.qualified_name} against the last publication.",
+        expectations=(),
+        frame_sql="",
+        path=Path("seeds/raw_volume_thresholds.csv"),
+    )
+
+
+def gate_checks(boundary: str) -> tuple[Suite, ...]:
+    """The suites a gate reports on: every suite, and for the raw gate every raw table's volume."""
+    suites = load_suites(boundary)
+    if boundary != "raw":
+        return suites
+    named = {suite.name for suite in suites}
+    return suites + tuple(
+        _volume_only(table) for table in contract_tables() if suite_name(table) not in named
+    )
 
 
 def _result(suite: Suite, report: GateReport) -> AssetCheckResult:
@@ -62,6 +93,16 @@ def _result(suite: Suite, report: GateReport) -> AssetCheckResult:
         "gate_errors": MetadataValue.int(len(errors)),
         "gate_seconds": MetadataValue.float(round(report.seconds, 3)),
         "suite_file": MetadataValue.path(str(suite.path)),
+        "row_count": MetadataValue.text(
+            next(
+                (
+                    o.observed_value
+                    for o in outcomes
+                    if o.expectation_type.startswith("expect_table_row_count")
+                ),
+                "not counted",
+            )
+        ),
     }
     if report.data_docs_url:
         metadata["data_docs"] = MetadataValue.url(report.data_docs_url)
@@ -85,14 +126,18 @@ def _result(suite: Suite, report: GateReport) -> AssetCheckResult:
 
 
 def build_gate(boundary: str, name: str, description: str) -> AssetChecksDefinition:
-    suites = load_suites(boundary)
+    suites = gate_checks(boundary)
     specs = [
         AssetCheckSpec(
             name=suite.name,
             asset=AssetKey(list(suite.asset_key)),
             blocking=True,
-            description=f"GX suite {suite.path.relative_to(suite.path.parents[2])}: "
-            f"{suite.description}",
+            description=(
+                f"GX suite {suite.path.relative_to(suite.path.parents[2])}: "
+                if suite.expectations
+                else f"{suite.path}: "
+            )
+            + suite.description,
         )
         for suite in suites
     ]

@@ -8,8 +8,14 @@ from datetime import datetime
 from typing import Any
 
 PASSED, FAILED, ERROR = "passed", "failed", "error"
-# Columns whose values are personal data: masked in failing-row samples.
+# Columns whose values are personal data: masked in failing-row samples and in Data Docs.
 PII_COLUMNS = frozenset({"email", "first_name", "last_name", "phone"})
+
+
+def is_pii(column: object) -> bool:
+    """The one rule for what is personal data: a PII column, or any `*email` column."""
+    name = str(column).lower()
+    return name in PII_COLUMNS or name.endswith("email")
 
 
 def mask(value: Any) -> str:
@@ -19,6 +25,18 @@ def mask(value: Any) -> str:
         return text
     local, at, domain = text.partition("@")
     return f"{local[:1]}***{at}{domain}" if at else f"{text[:1]}***"
+
+
+def masked(column: object, value: Any) -> str | None:
+    """A sample value as stewards see it: null stays null, personal data is masked."""
+    if value is None or type(value).__name__ == "NAType":
+        return None
+    try:
+        if value != value:  # NaN (pandas' null of a numeric column) or NaT
+            return None
+    except (TypeError, ValueError):
+        pass
+    return mask(value) if is_pii(column) else str(value)
 
 
 @dataclass

@@ -19,30 +19,31 @@ import os
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from orchestration.checks import conversions
-from orchestration.checks.outcomes import (
-    PII_COLUMNS,
-    ExpectationOutcome,
-    GateReport,
-    mask,
-)
+from orchestration.checks.outcomes import ExpectationOutcome, GateReport, masked
 from orchestration.checks.pushdown import UnsupportedExpectation, quote, render_frame, resolve
 from orchestration.checks.results import RESULTS_COLUMNS, RESULTS_TABLE, result_rows
 from orchestration.checks.suites import ExpectationSpec, Suite, load_suites
 from orchestration.checks.validate import (
+    LOCATOR_COLUMNS,
     SAMPLE_SIZE,
     _GxRunner,
+    apply_tolerance,
     gate_parameters,
     gate_schemas,
     not_evaluated,
+    orphan_tolerance,
     raised,
+    sample_columns,
+    site_dir,
     table_outcome,
 )
+from orchestration.checks.volume import Baseline, row_counts_with, volume_outcomes
 
 # libpq options of every gate connection: the conversions resolve unqualified, and text without
 # a zone reads as UTC (as on DuckDB, whose gate connection runs in UTC).
@@ -183,22 +184,13 @@ def _duplicated_values(connection: Any, query: str, column: str) -> int:
 def _sample(
     suite: Suite, expectation: ExpectationSpec, result: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
-    """Keys and checked values of the first failing rows GX returned, PII masked."""
-    wanted = list(dict.fromkeys([suite.key_column, *expectation.columns]))
+    """Keys, checked values and locator columns of the first failing rows GX returned, PII
+    masked."""
     sample: list[dict[str, Any]] = []
     seen: set[tuple[str, ...]] = set()
     for row in result.get("partial_unexpected_index_list") or []:
-        record = {
-            key: (
-                None
-                if row.get(key) is None
-                else mask(row[key])
-                if key in PII_COLUMNS
-                else str(row[key])
-            )
-            for key in wanted
-            if key in row
-        }
+        wanted = sample_columns(suite, expectation, list(row))
+        record = {key: masked(key, row.get(key)) for key in wanted}
         if expectation.type == "expect_column_values_to_be_unique":
             value = tuple(str(row.get(column)) for column in expectation.columns)
             if value in seen:
@@ -227,7 +219,14 @@ def _row_outcome(
         return outcome
     count = int(result["unexpected_count"] or 0)
     elements = int(result["element_count"] or 0)
-    if bool(gx_result.success) != (count == 0):
+    allowed = orphan_tolerance(suite, expectation)
+    # A referential check runs with GX's `mostly` (the stewards' tolerance): GX succeeds up to it.
+    expected = (
+        count == 0
+        if allowed is None
+        else (100.0 * count / elements if elements else 0.0) <= allowed + 1e-9
+    )
+    if bool(gx_result.success) != expected:
         outcome.error_message = (
             f"GX reported success={gx_result.success} with {count} unexpected rows"
         )
@@ -239,7 +238,7 @@ def _row_outcome(
     else:
         outcome.observed_value = f"{count} of {elements} rows unexpected"
     outcome.failing_sample = _sample(suite, expectation, result)
-    return outcome
+    return apply_tolerance(suite, expectation, outcome)
 
 
 class _PostgresGate:
@@ -267,13 +266,17 @@ class _PostgresGate:
         expectations: Sequence[ExpectationSpec],
         parameters: Mapping[str, Any],
         key_column: str | None,
+        locators: Sequence[str] = (),
     ) -> tuple[dict[int, Any], str | None]:
         result_format: dict[str, Any] = {
             "result_format": "SUMMARY",
             "partial_unexpected_count": PARTIAL_UNEXPECTED,
         }
         if key_column:
-            result_format["unexpected_index_column_names"] = [key_column]
+            result_format["unexpected_index_column_names"] = [
+                key_column,
+                *[column for column in locators if column != key_column],
+            ]
         try:
             asset = self.source.add_query_asset(name, query=query)
             batch = asset.add_batch_definition_whole_table(name)
@@ -329,11 +332,40 @@ class _PostgresGate:
             message = f"the frame of {suite.table} can't be computed: {_first_line(failed)}"
             return [_errored(suite, spec, message) for spec in suite.row_level]
         key = suite.key_column if suite.key_column in frame_columns else None
-        results, gx_error = self._validate(suite.name, query, suite.row_level, parameters, key)
+        locators = [column for column in LOCATOR_COLUMNS if column in frame_columns]
+        # Referential checks carry the stewards' tolerance as GX's `mostly`.
+        specs = [
+            spec
+            if orphan_tolerance(suite, spec) is None
+            else replace(
+                spec,
+                kwargs={**spec.kwargs, "mostly": 1 - (orphan_tolerance(suite, spec) or 0) / 100},
+            )
+            for spec in suite.row_level
+        ]
+        results, gx_error = self._validate(suite.name, query, specs, parameters, key, locators)
         return [
             _row_outcome(suite, spec, results.get(spec.index), gx_error, duplicated)
             for spec in suite.row_level
         ]
+
+
+def _row_counts(connection: Any) -> dict[str, int | None]:
+    def exists(schema: str, name: str) -> bool:
+        with _cursor(connection) as cursor:
+            cursor.execute(
+                "select count(*) from information_schema.tables "
+                "where table_schema = %s and table_name = %s",
+                [schema, name],
+            )
+            return bool(cursor.fetchone()[0])
+
+    def count(sql: str) -> int:
+        with _cursor(connection) as cursor:
+            cursor.execute(sql)
+            return int(cursor.fetchone()[0])
+
+    return row_counts_with(exists, count)
 
 
 def _errored(suite: Suite, expectation: ExpectationSpec, message: str) -> ExpectationOutcome:
@@ -349,6 +381,7 @@ def run_gate_on_postgres(
     as_of: datetime | None,
     docs_dir: Path,
     suites: Sequence[Suite] | None = None,
+    baseline: Baseline | None = None,
 ) -> GateReport:
     """Validate every suite of `boundary` in the PostgreSQL database `target`.
 
@@ -362,8 +395,14 @@ def run_gate_on_postgres(
     gate: _PostgresGate | None = None
     try:
         install_conversions(connection)
-        gate = _PostgresGate(target, connection, docs_dir)
+        gate = _PostgresGate(target, connection, site_dir(docs_dir, boundary))
         outcomes: list[ExpectationOutcome] = []
+        if boundary == "raw" and suites is None:
+            # No publications on PostgreSQL: every table is checked for completeness, and the
+            # drop against a baseline applies when one is given.
+            outcomes += volume_outcomes(
+                _row_counts(connection), baseline or Baseline(None, reason="no baseline given")
+            )
         for suite in suites if suites is not None else load_suites(boundary):
             outcomes += gate.validate_suite(suite, parameters, target.database)
         try:

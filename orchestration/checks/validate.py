@@ -26,10 +26,11 @@ from orchestration.checks.outcomes import (
     ERROR,
     FAILED,
     PASSED,
-    PII_COLUMNS,
     ExpectationOutcome,
     GateReport,
+    is_pii,
     mask,
+    masked,
 )
 from orchestration.checks.pushdown import (
     UnsupportedExpectation,
@@ -40,6 +41,13 @@ from orchestration.checks.pushdown import (
 )
 from orchestration.checks.stewards import mapped_status_values, steward_for
 from orchestration.checks.suites import ExpectationSpec, Suite, load_suites
+from orchestration.checks.tolerances import ORPHAN_SEED, max_orphan_percent
+from orchestration.checks.volume import (
+    Baseline,
+    duckdb_row_counts,
+    published_baseline,
+    volume_outcomes,
+)
 from orchestration.raw.contract import raw_schemas
 
 CANDIDATE_CAP = 10_000
@@ -47,12 +55,63 @@ SAMPLE_SIZE = 3
 # A raw timestamp may run this far past the run's as-of (clock skew, late syncs) before it is
 # "in the future".
 FUTURE_TOLERANCE = timedelta(hours=24)
+# No raw timestamp of a CRM or MAS record is older than this: both systems' records of the
+# teams the warehouse serves start after it, and an older one is a sentinel or a bad import
+# (`1900-01-01`, a zero date read in the wrong unit), never history.
+EARLIEST_ALLOWED_AT = datetime(2000, 1, 1)
 DOCS_SITE = "funnel_gates"
+# Columns of a frame that help a steward find a failing row, shown beside the key in samples
+# (masked like every sample value); `_loaded_record` is the record number in a loaded file.
+LOCATOR_COLUMNS = (
+    "_loaded_record",
+    "lead_id",
+    "who_id",
+    "opportunity_id",
+    "account_id",
+    "name",
+    "company",
+    "email",
+    "created_date",
+    "created_at",
+    "activity_date",
+)
 
 
 def gate_parameters(as_of: datetime) -> dict[str, Any]:
     """Values for the suites' `{"$PARAMETER": ...}` kwargs."""
-    return {"latest_allowed_at": as_of + FUTURE_TOLERANCE, **mapped_status_values()}
+    return {
+        "latest_allowed_at": as_of + FUTURE_TOLERANCE,
+        "earliest_allowed_at": EARLIEST_ALLOWED_AT,
+        **mapped_status_values(),
+    }
+
+
+def orphan_tolerance(suite: Suite, expectation: ExpectationSpec) -> float | None:
+    """Percent of orphaned rows a referential check tolerates (None: not a referential check)."""
+    column = expectation.meta.get("orphans_of")
+    if not column:
+        return None
+    return max_orphan_percent(suite.table, str(column))
+
+
+def apply_tolerance(
+    suite: Suite, expectation: ExpectationSpec, outcome: ExpectationOutcome
+) -> ExpectationOutcome:
+    """A referential check with orphans: a warning up to the stewards' tolerance
+    (seeds/orphan_tolerances.csv), critical above it. Counted and sampled either way."""
+    allowed = orphan_tolerance(suite, expectation)
+    if allowed is None or outcome.status != FAILED:
+        return outcome
+    percent = outcome.unexpected_percent or 0.0
+    within = percent <= allowed
+    outcome.severity = "warning" if within else "critical"
+    relation = "<=" if within else ">"
+    column = expectation.meta.get("orphans_of")
+    outcome.observed_value = (
+        f"{outcome.unexpected_count} of {outcome.element_count} rows orphaned by {column} "
+        f"({percent:.2f}% {relation} {allowed:g}% tolerated, seeds/{ORPHAN_SEED.name})"
+    )
+    return outcome
 
 
 @dataclass
@@ -242,9 +301,69 @@ class _GxRunner:
             if r.expectation_config is not None
         }
 
+    def mask_stored_results(self) -> None:
+        """Mask personal data in the validation results Data Docs render (the same rule as
+        governance samples: outcomes.is_pii / mask)."""
+        store = self.context.validation_results_store
+        for key in store.list_keys():
+            suite_result = store.get(key)
+            if suite_result is None:
+                continue
+            for result in suite_result.results:
+                config = result.expectation_config
+                kwargs = dict(config.kwargs) if config is not None else {}
+                columns = [kwargs.get(k) for k in ("column", "column_A", "column_B")]
+                personal = any(is_pii(column) for column in columns if column)
+                result.result = mask_result(result.result or {}, personal)
+            store.set(key, suite_result)
+
     def build_docs(self) -> str:
+        self.mask_stored_results()
         self.context.build_data_docs(site_names=[DOCS_SITE])
         return (self.docs_dir / "index.html").as_uri()
+
+
+def site_dir(docs_dir: Path, boundary: str) -> Path:
+    """One Data Docs site per boundary: the mart gate's build never cleans the raw gate's pages."""
+    return docs_dir / boundary
+
+
+def mask_result(result: dict[str, Any], personal: bool) -> dict[str, Any]:
+    """A GX result dict with the unexpected values of a personal-data column masked, and any
+    personal-data column of the index lists too."""
+    masked_result = dict(result)
+
+    def value(item: Any) -> Any:
+        return mask(item) if personal and item is not None else item
+
+    for name in ("partial_unexpected_list", "unexpected_list"):
+        if isinstance(result.get(name), list):
+            masked_result[name] = [value(item) for item in result[name]]
+    if isinstance(result.get("partial_unexpected_counts"), list):
+        masked_result["partial_unexpected_counts"] = [
+            {**entry, "value": value(entry.get("value"))} if isinstance(entry, dict) else entry
+            for entry in result["partial_unexpected_counts"]
+        ]
+    for name in ("partial_unexpected_index_list", "unexpected_index_list"):
+        if isinstance(result.get(name), list):
+            masked_result[name] = [
+                {k: (mask(v) if is_pii(k) and v is not None else v) for k, v in row.items()}
+                if isinstance(row, dict)
+                else row
+                for row in result[name]
+            ]
+    if "unexpected_index_query" in result:
+        masked_result.pop("unexpected_index_query")
+    return masked_result
+
+
+def sample_columns(
+    suite: Suite, expectation: ExpectationSpec, available: Sequence[str]
+) -> list[str]:
+    """The key, the checked columns and the frame's locator columns, in that order."""
+    wanted = [suite.key_column, *expectation.columns, *LOCATOR_COLUMNS]
+    present = set(available)
+    return [column for column in dict.fromkeys(wanted) if column in present]
 
 
 def _sample(
@@ -252,22 +371,14 @@ def _sample(
 ) -> list[dict[str, Any]]:
     if candidates is None or not len(candidates):
         return []
-    wanted = [suite.key_column, *expectation.columns]
-    columns = [column for column in dict.fromkeys(wanted) if column in candidates.columns]
-    sample = []
+    columns = sample_columns(suite, expectation, [str(c) for c in candidates.columns])
     rows = candidates[columns]
     if expectation.type == "expect_column_values_to_be_unique":
         rows = rows.drop_duplicates(subset=list(expectation.columns))
-    for record in rows.head(SAMPLE_SIZE).to_dict(orient="records"):
-        sample.append(
-            {
-                str(key): (
-                    None if pd.isna(value) else mask(value) if key in PII_COLUMNS else str(value)
-                )
-                for key, value in record.items()
-            }
-        )
-    return sample
+    return [
+        {str(key): masked(key, value) for key, value in record.items()}
+        for record in rows.head(SAMPLE_SIZE).to_dict(orient="records")
+    ]
 
 
 def _observed(expectation: ExpectationSpec, count: int, elements: int, frames: _SuiteFrames) -> str:
@@ -328,7 +439,7 @@ def _row_outcome(
     outcome.judge(count, elements)
     outcome.observed_value = _observed(expectation, count, elements, frames)
     outcome.failing_sample = _sample(suite, expectation, frames.candidates.get(expectation.index))
-    return outcome
+    return apply_tolerance(suite, expectation, outcome)
 
 
 def table_outcome(
@@ -402,15 +513,26 @@ def run_gate(
     as_of: datetime | None,
     docs_dir: Path,
     suites: Sequence[Suite] | None = None,
+    baseline: Baseline | None = None,
 ) -> GateReport:
-    """Validate every suite of `boundary` against the working database `connection`."""
+    """Validate every suite of `boundary` against the working database `connection`.
+
+    The whole raw gate (`suites` not given) also checks every raw table's volume against
+    `baseline`, by default the last publication's (see volume.py).
+    """
     started = time.perf_counter()
     run_at = datetime.now(UTC).replace(tzinfo=None)
     parameters = gate_parameters(as_of or run_at)
     for statement in conversions.duckdb_statements():
         connection.execute(statement)
-    runner = _GxRunner(docs_dir)
+    runner = _GxRunner(site_dir(docs_dir, boundary))
     outcomes: list[ExpectationOutcome] = []
+    if boundary == "raw" and suites is None:
+        if baseline is None:
+            from orchestration.settings import published_path
+
+            baseline = published_baseline(published_path())
+        outcomes += volume_outcomes(duckdb_row_counts(connection), baseline)
     for suite in suites if suites is not None else load_suites(boundary):
         outcomes += _validate_suite(connection, runner, suite, parameters)
     try:

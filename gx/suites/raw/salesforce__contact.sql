@@ -2,6 +2,7 @@
 select
     contact.id,
     contact.email,
+    contact.account_id,
     case
         when contact.account_id is not null and account.id is null then contact.account_id
     end as missing_account_id,

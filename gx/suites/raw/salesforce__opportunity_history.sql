@@ -15,11 +15,13 @@ history as (
 
 select
     history.id,
+    history.opportunity_id,
     case
         when history.opportunity_id is not null and opportunity.id is null
             then history.opportunity_id
     end as missing_opportunity_id,
     funnel_double(history.amount) as amount,
+    funnel_non_finite(history.amount) as non_finite_amount,
     history.stage_name,
     case
         when history.was_won_before = 1 and history.stage_name <> 'Closed Won'
