@@ -44,7 +44,7 @@ from harness.measure import Measurement, PhaseFailed, run_phase
 
 from orchestration.raw.contract import contract_tables, raw_schemas
 from orchestration.raw.day_split import append_day, hold_back_last_day
-from orchestration.settings import PROJECT_DIR, WORKING_FILE, connect_warehouse
+from orchestration.settings import PROJECT_DIR, WORKING_FILE, connect_warehouse, sql_string
 
 RESULTS_DIR = PROJECT_DIR / "benchmarks" / "results"
 BIN_DIR = Path(sys.executable).parent
@@ -95,7 +95,7 @@ def _export_raw(database: Path, folder: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             connection.execute(
                 f'copy (select * from "{schemas[table.source]}"."{table.name}") '
-                f"to '{target}' (format parquet)"
+                f"to {sql_string(target)} (format parquet)"
             )
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import uuid
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from orchestration.checks.steward_report import GateFailure, steward_lines
 from orchestration.instance import ensure_project_instance
+from orchestration.run_lock import BUSY_EXIT_CODE, WarehouseBusy, holding
 from orchestration.settings import (
     DbtParseError,
     export_environment,
@@ -31,7 +34,37 @@ def _parse_as_of(value: str) -> datetime:
     return parsed
 
 
-def _generate(args: argparse.Namespace) -> int:
+EXIT_CODES = f"""exit codes:
+  0  done (`funnel run`: the gates passed and the marts were published)
+  1  the run was blocked by a gate, a step failed, or the marts could not be published
+     (the summary says which, and why)
+  2  nothing was run: a usage error, a broken dbt project or profile, no warehouse
+  {BUSY_EXIT_CODE}  nothing was run: another run (funnel run, generate, load, gates, or a run
+     Dagster launched) holds this warehouse; the message names it (run id, start, pid)
+
+One run at a time per warehouse: every command that writes it holds
+$FUNNEL_WAREHOUSE_DIR/.run.lock while it works."""
+
+
+def _locked(command: str, handler: Callable[[argparse.Namespace, str], int]) -> Callable:
+    """`handler` run holding the warehouse's run lock; a busy warehouse exits 3 at once."""
+
+    def run(args: argparse.Namespace) -> int:
+        run_id = str(uuid.uuid4())
+        try:
+            with holding(run_id, command) as hold:
+                if hold.took_over is not None:
+                    print(f"funnel {command}: {hold.takeover_message()}", file=sys.stderr)
+                    hold.took_over = None
+                return handler(args, run_id)
+        except WarehouseBusy as busy:
+            print(f"funnel {args.command}: {busy}", file=sys.stderr)
+            return BUSY_EXIT_CODE
+
+    return run
+
+
+def _generate(args: argparse.Namespace, run_id: str) -> int:
     from orchestration.raw.generator import generate
 
     database = working_path()
@@ -53,7 +86,7 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load(args: argparse.Namespace) -> int:
+def _load(args: argparse.Namespace, run_id: str) -> int:
     from orchestration.raw.loader import LoadError, load_folder
 
     database = working_path()
@@ -74,17 +107,19 @@ def _load(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, run_id: str) -> int:
     from orchestration.run_console import StepProgress, captured_output, new_log_path
 
     as_of = args.as_of.isoformat(sep=" ") if args.as_of else None
     log_path = new_log_path()
-    print(f"funnel run: as-of {as_of or 'now'}; full log in {log_path}", flush=True)
+    print(f"funnel run {run_id}: as-of {as_of or 'now'}; full log in {log_path}", flush=True)
     try:
         with captured_output(log_path, echo=args.verbose) as terminal:
             from orchestration.pipeline import run_pipeline
 
-            outcome = run_pipeline(as_of=as_of, listener=StepProgress(terminal))
+            outcome = run_pipeline(
+                as_of=as_of, listener=StepProgress(terminal), run_id=run_id, trigger="cli"
+            )
     except DbtParseError as error:
         print(f"funnel run: nothing was run or published.\n{error}", file=sys.stderr)
         return 2
@@ -93,9 +128,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0 if outcome.succeeded else 1
 
 
-def _gates(args: argparse.Namespace) -> int:
-    import uuid
-
+def _gates(args: argparse.Namespace, run_id: str) -> int:
     from orchestration.checks.postgres_route import (
         PostgresTarget,
         PostgresUnavailable,
@@ -106,7 +139,6 @@ def _gates(args: argparse.Namespace) -> int:
     from orchestration.checks.validate import run_gate
     from orchestration.settings import connect_warehouse, data_docs_dir
 
-    run_id = str(uuid.uuid4())
     if args.target == "postgres":
         try:
             target = PostgresTarget.from_environment()
@@ -157,6 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Integrated revenue funnel, SLA compliance and shared KPIs from CRM + MAS "
         "data. "
         "The warehouse lives in $FUNNEL_WAREHOUSE_DIR (default warehouse/).",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -167,13 +201,22 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--as-of", type=_parse_as_of, default=None, help="end of history (default today 00:00 UTC)"
     )
-    generate.set_defaults(handler=_generate)
+    generate.set_defaults(handler=_locked("generate", _generate))
 
     load = commands.add_parser("load", help="load PATH/salesforce/*.csv|parquet, PATH/marketo/...")
     load.add_argument("path", help="folder with salesforce/ and marketo/ subfolders")
-    load.set_defaults(handler=_load)
+    load.set_defaults(handler=_locked("load", _load))
 
-    run = commands.add_parser("run", help="materialize everything through Dagster, headless")
+    run = commands.add_parser(
+        "run",
+        help="materialize everything through Dagster, headless",
+        description="Materialize everything through Dagster, headless: raw tables, the raw "
+        "gate, dbt, the mart gate, and the publication BI reads. Holds the warehouse's run "
+        "lock: a second run on the same warehouse exits at once with code 3, naming the run "
+        "that holds it.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     run.add_argument(
         "--as-of", type=_parse_as_of, default=None, help="judge SLAs at this UTC instant (now)"
     )
@@ -182,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="stream the full dbt and Dagster log to the terminal too",
     )
-    run.set_defaults(handler=_run)
+    run.set_defaults(handler=_locked("cli", _run))
 
     gates = commands.add_parser(
         "gates",
@@ -203,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="timestamps may run 24 h past this UTC instant (now)",
     )
-    gates.set_defaults(handler=_gates)
+    gates.set_defaults(handler=_locked("gates", _gates))
     return parser
 
 

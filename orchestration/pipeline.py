@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -18,7 +19,16 @@ from dagster import (
 from orchestration.checks.results import RESULTS_TABLE
 from orchestration.checks.steward_report import GateFailure, steward_lines
 from orchestration.instance import open_instance
-from orchestration.publication import PUBLISHED, Publication, publish_governance_only
+from orchestration.publication import (
+    NOT_PUBLISHED,
+    PUBLISHED,
+    Publication,
+    PublishedFileLocked,
+    is_lock_error,
+    publish_governance_only,
+    remove_scratch_files,
+)
+from orchestration.run_lock import holding
 from orchestration.settings import (
     connect_warehouse,
     export_environment,
@@ -28,6 +38,8 @@ from orchestration.settings import (
 )
 
 GATE_CHECK_PREFIXES = ("raw_", "marts_")
+# Errors a step raises on purpose, with a message meant for a person: shown without a traceback.
+MESSAGE_ERRORS = ("Failure", "PublishedFileLocked")
 
 
 @dataclass
@@ -53,6 +65,8 @@ class PipelineOutcome:
     publication: Publication | None = None
     materialized: int = 0
     checks_passed: int = 0
+    # What could not be read back after the run (a locked or corrupt database), said plainly.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def blocking_failures(self) -> list[CheckFailure]:
@@ -80,6 +94,7 @@ class PipelineOutcome:
                 f"(governance.expectation_results, run {self.run_id}):"
             )
             lines += steward_lines(self.gate_failures)
+        lines += self.notes
         if self.publication is not None:
             lines.append(self.publication.describe())
         if self.succeeded:
@@ -99,13 +114,20 @@ def _check_detail(evaluation: AssetCheckEvaluation) -> str:
     return evaluation.description or "failed"
 
 
-def gate_failures(run_id: str) -> list[GateFailure]:
-    """The run's expectations that were not met, from the working database."""
+def _unreadable(path: Path, error: duckdb.Error) -> str:
+    if is_lock_error(error):
+        return f"{path} is locked by another process ({str(error).split(': ', 2)[-1]})"
+    return f"{path} could not be read ({error})"
+
+
+def gate_failures(run_id: str, notes: list[str] | None = None) -> list[GateFailure]:
+    """The run's expectations that were not met, from the working database; a locked or
+    corrupt database gives none, with the reason added to `notes`."""
     working = working_path()
     if not working.exists():
         return []
-    with connect_warehouse(working, read_only=True) as connection:
-        try:
+    try:
+        with connect_warehouse(working, read_only=True) as connection:
             rows = connection.execute(
                 "select suite, expectation, table_name, column_name, severity, status, "
                 "observed_value, unexpected_count, failing_sample, steward_name, "
@@ -113,37 +135,84 @@ def gate_failures(run_id: str) -> list[GateFailure]:
                 "where run_id = ? and not passed order by steward_name, severity, suite",
                 [run_id],
             ).fetchall()
-        except duckdb.CatalogException:
-            return []
+    except duckdb.CatalogException:
+        return []
+    except duckdb.Error as error:
+        if notes is not None:
+            notes.append(
+                f"The run's expectation results could not be read: {_unreadable(working, error)}."
+            )
+        return []
     return [GateFailure(*row) for row in rows]
 
 
 def _publication_of(run_id: str) -> Publication | None:
+    """What the published file says about the run; a locked or corrupt file is reported as
+    not published, with the reason."""
     published = published_path()
     if not published.exists():
         return None
-    with connect_warehouse(published, read_only=True) as connection:
-        try:
+    try:
+        with connect_warehouse(published, read_only=True) as connection:
             row = connection.execute(
                 "select status, marts_run_id, marts_published_at from governance.publications "
                 "where run_id = ? order by published_at desc limit 1",
                 [run_id],
             ).fetchone()
-        except duckdb.CatalogException:
-            return None
+    except duckdb.CatalogException:
+        return None
+    except duckdb.Error as error:
+        if is_lock_error(error):
+            reason = str(PublishedFileLocked(published, error))
+        else:
+            reason = f"{_unreadable(published, error)}."
+        return Publication(published, run_id, NOT_PUBLISHED, None, None, {}, reason)
     if row is None:
         return None
     return Publication(published, run_id, row[0], row[1], row[2], {})
+
+
+def _record_not_published(run_id: str, reason: str) -> Publication:
+    """Record a run that stopped before publishing; if even that fails, say why."""
+    try:
+        return publish_governance_only(run_id, reason)
+    except PublishedFileLocked as locked:
+        return Publication(published_path(), run_id, NOT_PUBLISHED, None, None, {}, str(locked))
+    except (duckdb.Error, OSError) as error:
+        why = f"the run could not be recorded in {published_path()}: {error}"
+        return Publication(published_path(), run_id, NOT_PUBLISHED, None, None, {}, why)
+
+
+def _failure_text(message: str) -> str:
+    """A `dagster.Failure`'s description, without Dagster's wrapping."""
+    return message.removeprefix("dagster._core.definitions.events.Failure: ").strip()
 
 
 def run_pipeline(
     as_of: str | None = None,
     raw_config: dict[str, Any] | None = None,
     listener: Callable[[EventLogEntry], None] | None = None,
+    run_id: str | None = None,
+    trigger: str = "cli",
 ) -> PipelineOutcome:
     """Run `funnel_pipeline` in this process, recorded in the project's Dagster instance (the
-    one `dagster dev` shows); `listener` sees each event as it happens."""
+    one `dagster dev` shows); `listener` sees each event as it happens.
+
+    Holds the warehouse's run lock throughout (raises `run_lock.WarehouseBusy` at once when
+    another run holds it)."""
     export_environment()
+    run_id = run_id or str(uuid.uuid4())
+    with holding(run_id, trigger):
+        remove_scratch_files()
+        return _run_pipeline(as_of, raw_config, listener, run_id)
+
+
+def _run_pipeline(
+    as_of: str | None,
+    raw_config: dict[str, Any] | None,
+    listener: Callable[[EventLogEntry], None] | None,
+    run_id: str,
+) -> PipelineOutcome:
     from orchestration.project import prepare_manifest
 
     prepare_manifest(force=True, as_of=as_of)
@@ -155,7 +224,6 @@ def run_pipeline(
         "resources": {"run_settings": {"config": {"as_of": as_of}}},
         "loggers": {"console": {"config": {"log_level": "INFO"}}},
     }
-    run_id = str(uuid.uuid4())
     with open_instance() as instance:
         if listener is not None:
             instance.add_event_listener(run_id, listener)
@@ -181,6 +249,8 @@ def run_pipeline(
             outcome.failed_steps.append(f"{event.step_key}: {message}")
             if error is not None and error.cls_name == "DagsterAssetCheckFailedError":
                 outcome.blocked_steps.append(str(event.step_key))
+            elif error is not None and error.cls_name in MESSAGE_ERRORS:
+                outcome.crashes.append(f"{event.step_key}: {_failure_text(message)}")
             else:
                 outcome.crashes.append(
                     f"{event.step_key}: {error.to_string().strip() if error else 'failed'}"
@@ -206,13 +276,16 @@ def run_pipeline(
     ]
     if outcome.blocking_failures or outcome.failed_steps:
         outcome.succeeded = False
-    outcome.gate_failures = gate_failures(result.run_id)
+    outcome.gate_failures = gate_failures(result.run_id, outcome.notes)
     outcome.publication = _publication_of(result.run_id)
     if outcome.publication is None and not outcome.succeeded and working_path().exists():
         # Stopped before or outside the gates (a failed dbt test, a failed step): record the run
         # as blocked so the publication says so, with whatever the gates found.
         reason = "; ".join(outcome.failed_steps)[:2000] or "the run failed"
-        outcome.publication = publish_governance_only(result.run_id, reason)
+        outcome.publication = _record_not_published(result.run_id, reason)
+    if outcome.publication is not None and outcome.publication.status == NOT_PUBLISHED:
+        # The publication line says why; the failed step need not say it again.
+        outcome.crashes = [c for c in outcome.crashes if outcome.publication.reason not in c]
     if outcome.publication is not None and outcome.publication.status != PUBLISHED:
         outcome.succeeded = False
     return outcome

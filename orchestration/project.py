@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,10 +44,15 @@ def as_of_environment(as_of: str | None) -> Iterator[None]:
 PARSED_IN_MARKER = ".parsed_in"
 
 
+def target_dir() -> Path:
+    """dbt's `target/`, as an absolute path (the project's `target_path` is relative to it)."""
+    return dbt_project.project_dir / dbt_project.target_path
+
+
 def _forget_partial_parse_from_elsewhere() -> None:
     """dbt's partial-parse state records the absolute paths of the seeds; a project copied or
     moved elsewhere starts from a full parse instead of reading seeds from the old place."""
-    target = dbt_project.target_path
+    target = target_dir()
     marker = target / PARSED_IN_MARKER
     here = str(dbt_project.project_dir.resolve())
     if marker.exists() and marker.read_text() != here:
@@ -52,27 +61,89 @@ def _forget_partial_parse_from_elsewhere() -> None:
     marker.write_text(here)
 
 
+# What a parse leaves in target/ for others to read: replaced whole, the manifest last.
+PARSE_ARTIFACTS = ("partial_parse.msgpack", "semantic_manifest.json", "manifest.json")
+
+
 def parse_project(as_of: str | None = None) -> Path:
     """`dbt parse` in this process: a second or so when little changed, where a dbt subprocess
-    costs several seconds of start-up on every run."""
+    costs several seconds of start-up on every run.
+
+    dbt writes its artifacts in place, and a reader (a run starting, `dagster dev` loading its
+    code) could find a half-written `manifest.json`. So each parse writes into a folder of its
+    own, starting from the last partial-parse state, and its artifacts replace those in
+    `target/` by atomic renames: a reader sees the old manifest or the new one, never a torn
+    one, however many parses run at once."""
     from dbt.cli.main import dbtRunner
 
     _forget_partial_parse_from_elsewhere()
-    arguments = [
-        "parse",
-        "--quiet",
-        "--project-dir",
-        str(dbt_project.project_dir),
-        "--profiles-dir",
-        str(dbt_project.profiles_dir),
-        "--target-path",
-        str(dbt_project.target_path),
-    ]
-    with as_of_environment(as_of):
-        result = dbtRunner().invoke(arguments)
-    if not result.success:
-        raise DbtParseError(f"dbt could not parse the project: {result.exception}")
+    target = target_dir()
+    scratch = target / f".parse-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    scratch.mkdir(parents=True)
+    try:
+        state = target / "partial_parse.msgpack"
+        if state.exists():
+            shutil.copyfile(state, scratch / state.name)
+        arguments = [
+            "parse",
+            "--quiet",
+            "--project-dir",
+            str(dbt_project.project_dir),
+            "--profiles-dir",
+            str(dbt_project.profiles_dir),
+            "--target-path",
+            str(scratch),
+        ]
+        with as_of_environment(as_of):
+            result = dbtRunner().invoke(arguments)
+        if not result.success:
+            raise DbtParseError(f"dbt could not parse the project: {result.exception}")
+        for name in PARSE_ARTIFACTS:
+            if (scratch / name).exists():
+                os.replace(scratch / name, target / name)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return dbt_project.manifest_path
+
+
+# dagster-dbt gives each dbt invocation its own `target/<step>-<run id[:7]>-<random>/`.
+INVOCATION_FOLDER = re.compile(r"^(?P<step>[A-Za-z_][\w]*)-(?P<run>[0-9a-f]{7})-[0-9a-f]{7}$")
+KEPT_RUNS = 3
+# A parse folder this old was left by a killed process (a parse takes seconds).
+STALE_PARSE_SECONDS = 3600
+
+
+def prune_target(keep_runs: int = KEPT_RUNS) -> list[Path]:
+    """Remove the dbt invocation folders of all but the last `keep_runs` runs (and parse
+    folders of killed processes); returns what was removed. Each run adds ~12 MB."""
+    target = target_dir()
+    if not target.is_dir():
+        return []
+    newest_of_run: dict[str, float] = {}
+    folders: list[tuple[Path, str]] = []
+    removed: list[Path] = []
+    for folder in target.iterdir():
+        if not folder.is_dir():
+            continue
+        modified = folder.stat().st_mtime
+        if folder.name.startswith(".parse-"):
+            if time.time() - modified > STALE_PARSE_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+            continue
+        match = INVOCATION_FOLDER.match(folder.name)
+        if match is None:
+            continue
+        run = match.group("run")
+        newest_of_run[run] = max(newest_of_run.get(run, 0.0), modified)
+        folders.append((folder, run))
+    ordered = sorted(newest_of_run, key=newest_of_run.__getitem__, reverse=True)
+    kept = set(ordered[:keep_runs])
+    for folder, run in folders:
+        if run not in kept:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def prepare_manifest(force: bool = False, as_of: str | None = None) -> Path:
@@ -81,6 +152,7 @@ def prepare_manifest(force: bool = False, as_of: str | None = None) -> Path:
     The parse sees the as-of of the run to come, so the run's dbt invocations find nothing left
     to re-parse. Under `dagster dev` every load of the code location parses, so edits show."""
     if force or using_dagster_dev() or not dbt_project.manifest_path.exists():
+        prune_target()
         return parse_project(as_of)
     return dbt_project.manifest_path
 

@@ -11,22 +11,37 @@ opens the new one. Nobody can see a half-built file.
 - A gate blocked the run: the new file is a byte copy of the last publication (same marts,
   still those of the last good run) with this run's expectation results appended, and a
   `governance.publications` row that says the run was blocked and whose marts are published.
+- The published file is open read-write in another process (DuckDB then refuses every other
+  process, even a reader): nothing is published, `PublishedFileLocked` names that process and
+  what to close, and the new file is removed. Scratch files a killed publish left behind are
+  removed by the next publish (every publish holds the warehouse's run lock, so none is running).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+from dagster import Failure
 
 from orchestration.checks.results import RESULTS_TABLE, ensure_results_table
-from orchestration.settings import connect_warehouse, published_path, working_path
+from orchestration.settings import (
+    connect_warehouse,
+    published_path,
+    sql_string,
+    warehouse_dir,
+    working_path,
+)
 
-PUBLISHED, BLOCKED = "published", "blocked"
+PUBLISHED, BLOCKED, NOT_PUBLISHED = "published", "blocked", "not published"
+SCRATCH_GLOB = ".*.next"
 PUBLICATIONS_COLUMNS = """
     run_id varchar not null,
     published_at timestamp not null,
@@ -45,8 +60,12 @@ class Publication:
     marts_run_id: str | None
     marts_published_at: datetime | None
     row_counts: dict[str, int]
+    # Why nothing could be published (status NOT_PUBLISHED).
+    reason: str = ""
 
     def describe(self) -> str:
+        if self.status == NOT_PUBLISHED:
+            return f"The marts were NOT published: {self.reason}"
         if self.status == PUBLISHED:
             tables = f"{len(self.row_counts)} marts" if self.row_counts else "the marts"
             return f"Published {tables} of run {self.run_id} to {self.path}."
@@ -62,12 +81,66 @@ class Publication:
         )
 
 
+class PublishedFileLocked(Failure):
+    """The published file is open read-write in another process: nothing can be published."""
+
+    def __init__(self, path: Path, error: duckdb.Error) -> None:
+        holder = _lock_holder(str(error))
+        super().__init__(
+            description=f"{path} is locked by another process{holder}, which has it open "
+            "read-write, so DuckDB lets no other process open it. This run's marts were not "
+            "published; BI still reads the previous publication. Close that program's "
+            "connection to the file (a desktop SQL client opens files read-write by default: "
+            "open it read-only, or connect per query), then run again."
+        )
+
+
+def _lock_holder(message: str) -> str:
+    """` (PID n: command line)` from DuckDB's lock error, when it names the process."""
+    found = re.search(r"\(PID (\d+)\)", message)
+    if not found:
+        return ""
+    pid = found.group(1)
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+        command = raw.replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        command = ""
+    if len(command) > 120:
+        command = command[:117] + "..."
+    return f" (PID {pid}: {command})" if command else f" (PID {pid})"
+
+
+def is_lock_error(error: BaseException) -> bool:
+    return isinstance(error, duckdb.IOException) and "Could not set lock" in str(error)
+
+
+@contextmanager
+def _published_lock_as_failure(published: Path) -> Iterator[None]:
+    try:
+        yield
+    except duckdb.IOException as error:
+        if is_lock_error(error) and str(published) in str(error):
+            raise PublishedFileLocked(published, error) from None
+        raise
+
+
+def remove_scratch_files(folder: Path | None = None) -> list[Path]:
+    """Remove the scratch files of publishes that were killed or failed; returns them."""
+    removed = []
+    for leftover in sorted((folder or warehouse_dir()).glob(SCRATCH_GLOB + "*")):
+        if leftover.name.endswith((".next", ".next.wal")) and leftover.is_file():
+            leftover.unlink(missing_ok=True)
+            removed.append(leftover)
+    return removed
+
+
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _attach(connection: duckdb.DuckDBPyConnection, path: Path, alias: str) -> None:
-    connection.execute(f"attach '{path}' as {alias} (read_only)")
+    connection.execute(f"attach {sql_string(path)} as {alias} (read_only)")
 
 
 def _tables(connection: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> list[str]:
@@ -100,6 +173,16 @@ def _scratch_path(published: Path, run_id: str) -> Path:
 
 def _swap_in(scratch: Path, published: Path) -> None:
     os.replace(scratch, published)
+
+
+@contextmanager
+def _scratch_removed_on_failure(scratch: Path) -> Iterator[None]:
+    try:
+        yield
+    except BaseException:
+        for leftover in (scratch, scratch.with_name(scratch.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        raise
 
 
 def _append_run_results(connection: duckdb.DuckDBPyConnection, run_id: str) -> None:
@@ -135,7 +218,17 @@ def _has_working_results(working: Path) -> bool:
 def publish_marts(run_id: str) -> Publication:
     """The gates passed: publish the working database's marts with the governance history."""
     working, published = working_path(), published_path()
+    remove_scratch_files(published.parent)
     scratch = _scratch_path(published, run_id)
+    with _scratch_removed_on_failure(scratch), _published_lock_as_failure(published):
+        row_counts, published_at = _build_publication(run_id, working, published, scratch)
+        _swap_in(scratch, published)
+    return Publication(published, run_id, PUBLISHED, run_id, published_at, row_counts)
+
+
+def _build_publication(
+    run_id: str, working: Path, published: Path, scratch: Path
+) -> tuple[dict[str, int], datetime]:
     row_counts: dict[str, int] = {}
     with connect_warehouse(scratch) as connection:
         _attach(connection, working, "working")
@@ -168,8 +261,7 @@ def publish_marts(run_id: str) -> Publication:
         published_at = _now()
         _record_publication(connection, run_id, PUBLISHED, run_id, published_at, "gates passed")
         connection.execute("detach working")
-    _swap_in(scratch, published)
-    return Publication(published, run_id, PUBLISHED, run_id, published_at, row_counts)
+    return row_counts, published_at
 
 
 def publish_governance_only(run_id: str, reason: str) -> Publication:
@@ -178,6 +270,14 @@ def publish_governance_only(run_id: str, reason: str) -> Publication:
     Idempotent per run: a second call for the same run changes nothing.
     """
     working, published = working_path(), published_path()
+    remove_scratch_files(published.parent)
+    with _published_lock_as_failure(published):
+        return _publish_governance_only(run_id, reason, working, published)
+
+
+def _publish_governance_only(
+    run_id: str, reason: str, working: Path, published: Path
+) -> Publication:
     if published.exists():
         with connect_warehouse(published, read_only=True) as reader:
             already = (
@@ -195,19 +295,20 @@ def publish_governance_only(run_id: str, reason: str) -> Publication:
     else:
         marts_run_id, marts_published_at = None, None
     scratch = _scratch_path(published, run_id)
-    if published.exists():
-        shutil.copyfile(published, scratch)
-    with connect_warehouse(scratch) as connection:
-        if _has_working_results(working):
-            _attach(connection, working, "working")
-            if "expectation_results" in _tables(connection, "working", "governance"):
-                _append_run_results(connection, run_id)
-            connection.execute("detach working")
-        ensure_results_table(connection)
-        _record_publication(
-            connection, run_id, BLOCKED, marts_run_id, marts_published_at, reason[:2000]
-        )
-    _swap_in(scratch, published)
+    with _scratch_removed_on_failure(scratch):
+        if published.exists():
+            shutil.copyfile(published, scratch)
+        with connect_warehouse(scratch) as connection:
+            if _has_working_results(working):
+                _attach(connection, working, "working")
+                if "expectation_results" in _tables(connection, "working", "governance"):
+                    _append_run_results(connection, run_id)
+                connection.execute("detach working")
+            ensure_results_table(connection)
+            _record_publication(
+                connection, run_id, BLOCKED, marts_run_id, marts_published_at, reason[:2000]
+            )
+        _swap_in(scratch, published)
     return Publication(published, run_id, BLOCKED, marts_run_id, marts_published_at, {})
 
 

@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib.metadata import version as installed_version
 from pathlib import Path
+from typing import Any
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, InitResourceContext
 from dagster_dbt import DbtCliResource
 from packaging.version import Version
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from orchestration.project import dbt_project
 
@@ -41,7 +42,13 @@ def dbt_resource() -> DbtCliResource:
 
 
 class RunSettings(ConfigurableResource):
-    """What one run is judged against; shared by the dbt steps and the gates."""
+    """What one run is judged against; shared by the dbt steps and the gates.
+
+    Asking it for the as-of also takes the warehouse's run lock for the run (see
+    `orchestration.run_lock`): every step that reads the as-of works on the warehouse, so a
+    step that a run worker starts with (a gate run on its own, say) holds the lock before it
+    opens the working database, and fails with a `dagster.Failure` naming the run that holds
+    it when another run does."""
 
     as_of: str | None = Field(
         default=None,
@@ -50,7 +57,23 @@ class RunSettings(ConfigurableResource):
         "value makes a rebuild reproducible.",
     )
 
+    _run: Any = PrivateAttr(default=None)
+    _instance: Any = PrivateAttr(default=None)
+    _log: Any = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        self._run, self._instance, self._log = context.run, context.instance, context.log
+
+    def hold_warehouse(self) -> None:
+        """Take the run lock for this run (re-entrant; nothing outside a run)."""
+        if self._run is None:
+            return
+        from orchestration.run_lock import acquire_for_run
+
+        acquire_for_run(self._run, self._instance, self._log)
+
     def as_of_text(self) -> str | None:
+        self.hold_warehouse()
         return self.as_of or os.environ.get("FUNNEL_AS_OF") or None
 
     def as_of_datetime(self) -> datetime | None:

@@ -80,6 +80,12 @@ def connect_warehouse(database: Path, read_only: bool = False) -> duckdb.DuckDBP
     return connection
 
 
+def sql_string(text: str | Path) -> str:
+    """`text` as a SQL string literal, quotes doubled: for file paths in `attach`, `copy ... to`,
+    `read_parquet(...)`, which take no bound parameters."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
 def ensure_profiles() -> Path:
     """Copy profiles.example.yml to profiles.yml on first use; never overwrite the user's copy."""
     profiles = PROJECT_DIR / "profiles.yml"

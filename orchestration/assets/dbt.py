@@ -20,6 +20,7 @@ from dagster_dbt import (
 
 from orchestration.project import as_of_environment, dbt_project
 from orchestration.resources import RunSettings
+from orchestration.run_lock import acquire_for_step
 
 WAREHOUSE_POOL = "warehouse"
 STAGING_SELECTION = "path:seeds path:models/staging"
@@ -89,6 +90,7 @@ translator = FunnelDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 def dbt_staging(
     context: AssetExecutionContext, dbt: DbtCliResource, run_settings: RunSettings
 ) -> Iterator[Any]:
+    acquire_for_step(context)
     with as_of_environment(run_settings.as_of_text()):
         yield from dbt.cli(DBT_BUILD_ARGS, context=context).stream()
 
@@ -104,5 +106,6 @@ def dbt_staging(
 def dbt_marts(
     context: AssetExecutionContext, dbt: DbtCliResource, run_settings: RunSettings
 ) -> Iterator[Any]:
+    acquire_for_step(context)
     with as_of_environment(run_settings.as_of_text()):
         yield from dbt.cli(DBT_BUILD_ARGS, context=context).stream()

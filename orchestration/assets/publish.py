@@ -4,6 +4,7 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 
 from orchestration.assets.dbt import WAREHOUSE_POOL, dbt_marts
 from orchestration.publication import publish_marts
+from orchestration.run_lock import acquire_for_step
 
 PUBLISHED_ASSET = AssetKey(["governance", "published_warehouse"])
 MART_KEYS = sorted(
@@ -22,6 +23,9 @@ MART_KEYS = sorted(
     "swapped in atomically (write-audit-publish) after the mart gate passed.",
 )
 def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
+    acquire_for_step(context)
+    # A published file open read-write elsewhere fails the step with `PublishedFileLocked`,
+    # a `dagster.Failure` naming that process; nothing is published and no scratch file stays.
     publication = publish_marts(context.run.run_id)
     context.log.info(publication.describe())
     return MaterializeResult(

@@ -23,7 +23,9 @@ from dagster import (
 from pydantic import Field
 
 from orchestration.assets.dbt import WAREHOUSE_POOL
+from orchestration.publication import remove_scratch_files
 from orchestration.raw.contract import ContractTable, contract_tables, raw_schemas
+from orchestration.run_lock import acquire_for_step
 from orchestration.settings import connect_warehouse, working_path
 
 
@@ -119,6 +121,9 @@ def _land(
 def raw_tables(
     context: AssetExecutionContext, config: RawTablesConfig
 ) -> Iterator[MaterializeResult]:
+    acquire_for_step(context)
+    for leftover in remove_scratch_files():
+        context.log.info(f"Removed {leftover.name}, left by a publish that was stopped.")
     database = working_path()
     source = config.source or os.environ.get("FUNNEL_RAW_SOURCE", "landed")
     _land(context, config, source, database)
