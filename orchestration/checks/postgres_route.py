@@ -39,6 +39,7 @@ from orchestration.checks.validate import (
     not_evaluated,
     orphan_tolerance,
     raised,
+    reported_column,
     sample_columns,
     site_dir,
     table_outcome,
@@ -209,7 +210,7 @@ def _row_outcome(
     error: str | None,
     duplicated: Mapping[int, int],
 ) -> ExpectationOutcome:
-    outcome = not_evaluated(suite, expectation, expectation.column)
+    outcome = not_evaluated(suite, expectation, reported_column(expectation))
     error = error or (raised(gx_result) if gx_result is not None else None)
     result = dict(gx_result.result or {}) if gx_result is not None and not error else {}
     if not error and ("unexpected_count" not in result or "element_count" not in result):

@@ -361,7 +361,8 @@ def sample_columns(
     suite: Suite, expectation: ExpectationSpec, available: Sequence[str]
 ) -> list[str]:
     """The key, the checked columns and the frame's locator columns, in that order."""
-    wanted = [suite.key_column, *expectation.columns, *LOCATOR_COLUMNS]
+    source = [str(expectation.meta["column"])] if expectation.meta.get("column") else []
+    wanted = [suite.key_column, *expectation.columns, *source, *LOCATOR_COLUMNS]
     present = set(available)
     return [column for column in dict.fromkeys(wanted) if column in present]
 
@@ -386,6 +387,12 @@ def _observed(expectation: ExpectationSpec, count: int, elements: int, frames: _
         values = frames.duplicated_values.get(expectation.index, 0)
         return f"{values} values used more than once ({count} rows)"
     return f"{count} of {elements} rows unexpected"
+
+
+def reported_column(expectation: ExpectationSpec) -> str | None:
+    """The raw column a steward is told about: a derived frame column (`non_finite_amount`)
+    names its source column in `meta.column`."""
+    return str(expectation.meta.get("column") or expectation.column or "") or None
 
 
 def not_evaluated(
@@ -419,7 +426,7 @@ def _row_outcome(
     gx_result: Any,
     gx_error: str | None,
 ) -> ExpectationOutcome:
-    outcome = not_evaluated(suite, expectation, expectation.column)
+    outcome = not_evaluated(suite, expectation, reported_column(expectation))
     error = frames.error or gx_error or (raised(gx_result) if gx_result is not None else None)
     if gx_result is None and error is None:
         error = "GX returned no result for this expectation"

@@ -184,8 +184,8 @@ def test_gx_and_the_pushdown_must_agree(
 def test_data_docs_are_built(connection: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     suite = _suite(("expect_column_values_to_not_be_null", {"column": "email"}))
     _, report = _gate(connection, suite, tmp_path)
-    assert report.data_docs_url == (tmp_path / "docs" / "index.html").as_uri()
-    assert (tmp_path / "docs" / "index.html").exists()
+    assert report.data_docs_url == (tmp_path / "docs" / "raw" / "index.html").as_uri()
+    assert (tmp_path / "docs" / "raw" / "index.html").exists()
 
 
 def test_emails_are_masked() -> None:
