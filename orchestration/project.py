@@ -109,25 +109,34 @@ def parse_project(as_of: str | None = None) -> Path:
 # dagster-dbt gives each dbt invocation its own `target/<step>-<run id[:7]>-<random>/`.
 INVOCATION_FOLDER = re.compile(r"^(?P<step>[A-Za-z_][\w]*)-(?P<run>[0-9a-f]{7})-[0-9a-f]{7}$")
 KEPT_RUNS = 3
-# A parse folder this old was left by a killed process (a parse takes seconds).
-STALE_PARSE_SECONDS = 3600
+# A folder written in the last hour may belong to a dbt step still running (of a run on another
+# warehouse): kept whatever its rank. A parse folder this old was left by a killed process.
+RECENT_SECONDS = 3600
+
+
+def _last_written(folder: Path) -> float:
+    """The folder's newest write: dbt appends to its `dbt.log` there as long as it runs."""
+    log = folder / "dbt.log"
+    return max(folder.stat().st_mtime, log.stat().st_mtime if log.exists() else 0.0)
 
 
 def prune_target(keep_runs: int = KEPT_RUNS) -> list[Path]:
     """Remove the dbt invocation folders of all but the last `keep_runs` runs (and parse
-    folders of killed processes); returns what was removed. Each run adds ~12 MB."""
+    folders of killed processes), sparing any written in the last hour; returns what was
+    removed. Each run adds ~12 MB."""
     target = target_dir()
     if not target.is_dir():
         return []
+    now = time.time()
     newest_of_run: dict[str, float] = {}
-    folders: list[tuple[Path, str]] = []
+    folders: list[tuple[Path, str, float]] = []
     removed: list[Path] = []
     for folder in target.iterdir():
         if not folder.is_dir():
             continue
-        modified = folder.stat().st_mtime
+        written = _last_written(folder)
         if folder.name.startswith(".parse-"):
-            if time.time() - modified > STALE_PARSE_SECONDS:
+            if now - written > RECENT_SECONDS:
                 shutil.rmtree(folder, ignore_errors=True)
                 removed.append(folder)
             continue
@@ -135,12 +144,12 @@ def prune_target(keep_runs: int = KEPT_RUNS) -> list[Path]:
         if match is None:
             continue
         run = match.group("run")
-        newest_of_run[run] = max(newest_of_run.get(run, 0.0), modified)
-        folders.append((folder, run))
+        newest_of_run[run] = max(newest_of_run.get(run, 0.0), written)
+        folders.append((folder, run, written))
     ordered = sorted(newest_of_run, key=newest_of_run.__getitem__, reverse=True)
     kept = set(ordered[:keep_runs])
-    for folder, run in folders:
-        if run not in kept:
+    for folder, run, written in folders:
+        if run not in kept and now - written > RECENT_SECONDS:
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
