@@ -22,6 +22,7 @@ import pytest
 from orchestration.checks.suites import all_suites
 from orchestration.cli import main
 from orchestration.pipeline import PipelineOutcome, run_pipeline
+from orchestration.raw.contract import contract_tables
 from orchestration.raw.generator import generate
 from orchestration.raw.generator.faults import FAULT_KINDS, FaultKind
 
@@ -128,7 +129,9 @@ def test_a_clean_run_passes_every_gate_and_publishes(runs: Runs) -> None:
         "where run_id = ?",
         [runs.clean.run_id],
     )
-    assert results == passed == sum(len(suite.expectations) for suite in all_suites())
+    # Every expectation, and the volume outcome of every raw contract table.
+    expected = sum(len(suite.expectations) for suite in all_suites()) + len(contract_tables())
+    assert results == passed == expected
 
 
 def test_the_working_database_is_not_the_published_one(runs: Runs) -> None:
