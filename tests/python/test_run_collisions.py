@@ -351,7 +351,7 @@ def dagster_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterDev
 
 def _cli_run(dev: DagsterDev, environment: dict[str, str] | None = None) -> subprocess.Popen:
     return subprocess.Popen(
-        [str(BIN / "funnel"), "run", "--as-of", AS_OF],
+        [str(BIN / "funnel"), "run"],
         cwd=dev.clone,
         env=environment or dev.environment,
         stdout=subprocess.PIPE,
