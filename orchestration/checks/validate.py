@@ -390,9 +390,10 @@ def _observed(expectation: ExpectationSpec, count: int, elements: int, frames: _
 
 
 def reported_column(expectation: ExpectationSpec) -> str | None:
-    """The raw column a steward is told about: a derived frame column (`non_finite_amount`)
-    names its source column in `meta.column`."""
-    return str(expectation.meta.get("column") or expectation.column or "") or None
+    """The raw column a steward is told about: a derived frame column names its source column
+    in `meta.column` (`non_finite_amount`) or `meta.orphans_of` (`missing_owner_id`)."""
+    meta = expectation.meta
+    return str(meta.get("column") or meta.get("orphans_of") or expectation.column or "") or None
 
 
 def not_evaluated(

@@ -171,6 +171,7 @@ def test_one_percent_orphaned_task_owners_warn_counted_and_sampled(gate: GateRun
     report = gate(_orphan_owners(0.01))
     outcome = _one(report, "salesforce.task", "expect_column_values_to_be_null(missing_owner_id)")
     assert outcome.status == FAILED and outcome.severity == "warning"
+    assert outcome.column == "owner_id", "the steward is told the raw column"
     assert not outcome.blocks and not report.blocks
     assert outcome.steward_name == CRM_STEWARD
     assert outcome.unexpected_count and outcome.unexpected_count >= 1
