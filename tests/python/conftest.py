@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from published_baseline import Baseline, build_published_baseline
 
 from orchestration.pipeline import PipelineOutcome, run_pipeline
 from orchestration.raw.generator import generate
@@ -55,3 +56,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pipe
         generate(working, leads=1500, seed=7, as_of=AS_OF)
         outcome = run_pipeline(as_of=AS_OF.isoformat(sep=" "))
         yield working, outcome
+
+
+@pytest.fixture(scope="session")
+def published_baseline(tmp_path_factory: pytest.TempPathFactory) -> Baseline:
+    """The last good run the fault battery and the run-collision tests damage copies of."""
+    return build_published_baseline(tmp_path_factory.mktemp("baseline"))

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import run_lock
 from orchestration.settings import PROJECT_DIR
 
 BIN = Path(sys.executable).parent
@@ -260,3 +261,15 @@ def published_status(warehouse: Path, run_id: str) -> str | None:
         ).fetchone()
     assert marts is not None and marts[0] > 0, "the published file has no marts"
     return row[0] if row else None
+
+
+def wait_for_lock_holder(warehouse: Path, timeout: float = 300) -> run_lock.Holder:
+    """Who holds the warehouse's run lock, once a run has taken it."""
+    lock = warehouse / run_lock.LOCK_FILE_NAME
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = lock.read_text() if lock.exists() else ""
+        if text.strip():
+            return run_lock.Holder(**json.loads(text))
+        time.sleep(0.2)
+    raise AssertionError("no run took the warehouse's lock")

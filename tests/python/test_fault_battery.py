@@ -8,25 +8,19 @@ reads afterwards: the baseline's marts unchanged, or a new publication."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pytest
+from published_baseline import AS_OF, Baseline, funnel, last_publication
 
 from orchestration.raw.contract import contract_tables, raw_schemas
-from orchestration.settings import PROJECT_DIR
 
 pytestmark = pytest.mark.slow
 
-AS_OF = "2026-11-01 00:00:00"
-LEADS = 400
-FUNNEL = str(Path(sys.executable).parent / "funnel")
 WORKING = Path("build") / "funnel_build.duckdb"
 
 CRM_STEWARD = "Priya Raman"
@@ -35,68 +29,10 @@ MAS_STEWARD = "Elena Fischer"
 AGREEMENTS_STEWARD = "Jordan Kim"
 
 
-@dataclass(frozen=True)
-class Baseline:
-    warehouse: Path
-    exports: Path
-    run_id: str
-    row_counts: dict[str, int]
-
-
-def _funnel(args: list[str], warehouse: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [FUNNEL, *args],
-        cwd=PROJECT_DIR,
-        env={**os.environ, "FUNNEL_WAREHOUSE_DIR": str(warehouse)},
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-
-
-def _export(working: Path, exports: Path) -> dict[str, int]:
-    """Every raw table as the CSV file a connector export has: `exports/<source>/<table>.csv`."""
-    counts: dict[str, int] = {}
-    schemas = raw_schemas()
-    with duckdb.connect(str(working), read_only=True) as connection:
-        for table in contract_tables():
-            folder = exports / table.source
-            folder.mkdir(parents=True, exist_ok=True)
-            target = str(folder / f"{table.name}.csv").replace("'", "''")
-            relation = f'"{schemas[table.source]}"."{table.name}"'
-            connection.execute(f"copy (select * from {relation}) to '{target}' (header)")
-            (count,) = connection.execute(f"select count(*) from {relation}").fetchone() or (0,)
-            counts[table.qualified_name] = int(count)
-    return counts
-
-
 @pytest.fixture(scope="module")
-def baseline(tmp_path_factory: pytest.TempPathFactory) -> Baseline:
+def baseline(published_baseline: Baseline) -> Baseline:
     """Generated data loaded from its own exports, run and published: the last good run."""
-    root = tmp_path_factory.mktemp("battery")
-    warehouse, exports = root / "warehouse", root / "exports"
-    generated = _funnel(
-        ["generate", "--leads", str(LEADS), "--seed", "5", "--as-of", AS_OF], warehouse
-    )
-    assert generated.returncode == 0, generated.stderr
-    counts = _export(warehouse / WORKING, exports)
-    loaded = _funnel(["load", str(exports)], warehouse)
-    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
-    ran = _funnel(["run", "--as-of", AS_OF], warehouse)
-    assert ran.returncode == 0, ran.stdout + ran.stderr
-    return Baseline(warehouse, exports, _last_publication(warehouse)[1], counts)
-
-
-def _last_publication(warehouse: Path) -> tuple[str, str]:
-    """(status, run whose marts BI reads) of the newest publication."""
-    with duckdb.connect(str(warehouse / "funnel.duckdb"), read_only=True) as connection:
-        row = connection.execute(
-            "select status, marts_run_id from governance.publications "
-            "order by published_at desc limit 1"
-        ).fetchone()
-    assert row is not None
-    return row[0], row[1]
+    return published_baseline
 
 
 def _results(warehouse: Path) -> list[dict]:
@@ -282,9 +218,9 @@ def _deleted_lead_ids(exports: Path) -> list[str]:
 
 def _payloads_stored_verbatim(_: Baseline, warehouse: Path, __: list[dict]) -> None:
     with duckdb.connect(str(warehouse / "funnel.duckdb"), read_only=True) as connection:
-        names = {name for (name,) in connection.execute("select name from marts.dim_account")}
+        accounts = connection.execute("select account_name from marts.dim_account").fetchall()
         persons = connection.execute("select count(*) from marts.dim_person").fetchone()
-    assert set(PAYLOADS) <= names
+    assert set(PAYLOADS) <= {name for (name,) in accounts}
     assert persons and persons[0] > 0
 
 
@@ -519,7 +455,7 @@ def test_a_fault_is_stopped_and_named(fault: Fault, baseline: Baseline, tmp_path
     warehouse, exports = _copy_baseline(baseline, tmp_path)
     fault.edit(exports)
 
-    loaded = _funnel(["load", str(exports)], warehouse)
+    loaded = funnel(["load", str(exports)], warehouse)
     if fault.via == "load":
         output = loaded.stdout + loaded.stderr
         assert loaded.returncode == fault.exit_code, output
@@ -527,13 +463,13 @@ def test_a_fault_is_stopped_and_named(fault: Fault, baseline: Baseline, tmp_path
         assert _raw_counts(warehouse) == baseline.row_counts, "a refused load changed the data"
         return
     assert loaded.returncode == 0, loaded.stdout + loaded.stderr
-    finished = _funnel(["gates", "--boundary", "raw", "--as-of", AS_OF], warehouse)
+    finished = funnel(["gates", "--boundary", "raw", "--as-of", AS_OF], warehouse)
     output = finished.stdout + finished.stderr
     assert finished.returncode == fault.exit_code, output
     _says(fault, output)
     results = _results(warehouse)
     _finding_recorded(fault, results)
-    assert _last_publication(warehouse)[1] == baseline.run_id, "BI keeps the last good marts"
+    assert last_publication(warehouse)[1] == baseline.run_id, "BI keeps the last good marts"
     if fault.extra:
         fault.extra(baseline, warehouse, results)
 
@@ -552,9 +488,9 @@ def noisy_run(baseline: Baseline, tmp_path_factory: pytest.TempPathFactory) -> N
     warehouse, exports = _copy_baseline(baseline, tmp_path_factory.mktemp("noise"))
     for fault in NOISE:
         fault.edit(exports)
-    loaded = _funnel(["load", str(exports)], warehouse)
+    loaded = funnel(["load", str(exports)], warehouse)
     assert loaded.returncode == 0, loaded.stdout + loaded.stderr
-    finished = _funnel(["run", "--as-of", AS_OF], warehouse)
+    finished = funnel(["run", "--as-of", AS_OF], warehouse)
     return NoisyRun(
         warehouse, finished.returncode, finished.stdout + finished.stderr, _results(warehouse)
     )
@@ -567,7 +503,7 @@ def test_noise_is_tolerated_and_published(
     assert noisy_run.exit_code == fault.exit_code, noisy_run.output
     _says(fault, noisy_run.output)
     _finding_recorded(fault, noisy_run.results)
-    status, marts_run = _last_publication(noisy_run.warehouse)
+    status, marts_run = last_publication(noisy_run.warehouse)
     assert status == "published" and marts_run != baseline.run_id, noisy_run.output
     if fault.extra:
         fault.extra(baseline, noisy_run.warehouse, noisy_run.results)

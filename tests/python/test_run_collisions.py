@@ -1,7 +1,7 @@
-"""Runs that collide, as users meet them: two `funnel run` at once, a run killed halfway, a
-`dagster dev` run and a `funnel run` on one warehouse, a BI tool holding the published file
-read-write, a warehouse folder whose name has a quote in it. Each test asserts what the person
-at the terminal (or in the UI) sees."""
+"""Runs that collide, as users meet them: two `funnel run` at once, a run killed halfway, a BI
+tool holding the published file read-write, a warehouse folder whose name has a quote in it (a
+`dagster dev` run colliding with a `funnel run` is in test_dagster_ui.py, beside its server).
+Each test asserts what the person at the terminal sees."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dagster_dev_server import BIN, DagsterDev, dagster_dev_in_fresh_clone, published_status
+from dagster_dev_server import BIN, wait_for_lock_holder
+from published_baseline import Baseline
 
 from orchestration import run_lock
 from orchestration.project import prune_target, target_dir
@@ -74,22 +75,14 @@ def _instance_home(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def baseline(tmp_path_factory: pytest.TempPathFactory) -> tuple[Warehouse, int, str]:
-    """400 generated people built and published once in a folder named `o'brien's warehouse`:
+def baseline(published_baseline: Baseline) -> tuple[Warehouse, int, str]:
+    """Generated people built and published once in a folder named `o'brien's warehouse`:
     (warehouse, exit code, output of `funnel run`)."""
-    root = tmp_path_factory.mktemp("baseline")
     warehouse = Warehouse(
-        root / "o'brien's warehouse",
-        {
-            **os.environ,
-            "FUNNEL_WAREHOUSE_DIR": str(root / "o'brien's warehouse"),
-            "DAGSTER_HOME": str(_instance_home(root / "dagster_home")),
-        },
+        published_baseline.warehouse,
+        {**os.environ, "FUNNEL_WAREHOUSE_DIR": str(published_baseline.warehouse)},
     )
-    code, output = warehouse.run("generate", "--leads", "400", "--as-of", AS_OF)
-    assert code == 0, output
-    code, output = warehouse.run("run", "--as-of", AS_OF)
-    return warehouse, code, output
+    return warehouse, 0, published_baseline.run_output
 
 
 @pytest.fixture
@@ -117,18 +110,6 @@ def test_a_warehouse_path_with_a_quote_builds_and_publishes(
     [(run_id, status)] = warehouse.publications()
     assert status == "published"
     assert f"Published the marts of run {run_id}" in output
-
-
-def _wait_for_holder(warehouse: Warehouse, timeout: float = 120) -> run_lock.Holder:
-    lock = warehouse.path / run_lock.LOCK_FILE_NAME
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        text = lock.read_text() if lock.exists() else ""
-        if text.strip():
-            fields = json.loads(text)
-            return run_lock.Holder(**fields)
-        time.sleep(0.2)
-    raise AssertionError("no run took the warehouse's lock")
 
 
 def test_two_runs_started_together_one_publishes_the_other_exits_3_naming_it(
@@ -188,7 +169,7 @@ def test_a_run_killed_while_holding_the_lock_is_taken_over_by_the_next(
     os.killpg(killed.pid, signal.SIGKILL)
     killed.wait(timeout=30)
     time.sleep(1)  # dbt, its child, goes with its process group
-    assert _wait_for_holder(warehouse).run_id == killed_run
+    assert wait_for_lock_holder(warehouse.path).run_id == killed_run
 
     code, output = warehouse.run("run", "--as-of", AS_OF, timeout=600)
     assert code == 0, output
@@ -341,65 +322,3 @@ def test_old_dbt_invocation_folders_are_pruned_keeping_the_last_runs(
     finally:
         for folder in made:
             shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def dagster_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterDev]:
-    with dagster_dev_in_fresh_clone(tmp_path_factory.mktemp("clone"), leads=400) as dev:
-        yield dev
-
-
-def _cli_run(dev: DagsterDev, environment: dict[str, str] | None = None) -> subprocess.Popen:
-    return subprocess.Popen(
-        [str(BIN / "funnel"), "run"],
-        cwd=dev.clone,
-        env=environment or dev.environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
-def test_a_ui_run_while_funnel_run_holds_the_warehouse_fails_with_the_lock_message(
-    dagster_dev: DagsterDev, tmp_path: Path
-) -> None:
-    """A `funnel run` recorded in another Dagster instance (its shell sets DAGSTER_HOME), so
-    the UI's run queue doesn't hold the UI run back: the warehouse lock still does."""
-    cli = _cli_run(dagster_dev, {**dagster_dev.environment, "DAGSTER_HOME": str(tmp_path)})
-    warehouse = Warehouse(dagster_dev.warehouse, dagster_dev.environment)
-    holder = _wait_for_holder(warehouse)
-    assert holder.trigger == "cli" and holder.pid == cli.pid
-
-    ui_run = dagster_dev.launch_pipeline()
-    assert dagster_dev.wait_for(ui_run) == "FAILURE"
-    failures = dagster_dev.step_failures(ui_run)
-    assert failures, "the UI run failed without a failed step"
-    message = next(iter(failures.values()))
-    assert "is busy" in message
-    assert f"run {holder.run_id}, started by `funnel run`" in message
-    assert f"pid {cli.pid}" in message
-
-    output, _ = cli.communicate(timeout=600)
-    assert cli.returncode == 0, output
-    assert published_status(dagster_dev.warehouse, holder.run_id) == "published"
-
-
-def test_funnel_run_while_a_ui_run_holds_the_warehouse_exits_3_naming_it(
-    dagster_dev: DagsterDev,
-) -> None:
-    ui_run = dagster_dev.launch_pipeline()
-    warehouse = Warehouse(dagster_dev.warehouse, dagster_dev.environment)
-    holder = _wait_for_holder(warehouse, timeout=300)
-    assert holder.run_id == ui_run and holder.trigger == "ui"
-
-    cli = _cli_run(dagster_dev)
-    output, _ = cli.communicate(timeout=120)
-    assert cli.returncode == run_lock.BUSY_EXIT_CODE, output
-    assert f"run {ui_run}, started by the Dagster UI" in output
-    assert f"pid {holder.pid}" in output
-    assert "Traceback" not in output
-
-    assert dagster_dev.wait_for(ui_run) == "SUCCESS"
-    assert published_status(dagster_dev.warehouse, ui_run) == "published"
-    # The run worker ended: its hold went with it, and the next run starts.
-    assert (dagster_dev.warehouse / run_lock.LOCK_FILE_NAME).read_text() == ""
