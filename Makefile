@@ -48,8 +48,11 @@ engine-prerequisites:
 		fi; \
 	fi
 
+# Two workers, a test file each (most tests wait on dbt, DuckDB or a server: the machine's cores
+# are otherwise half idle); the cross-engine build runs on its own afterwards, showing progress.
 test: lint engine-prerequisites
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not engines"
+	$(BIN)/python -m pytest -m engines
 
 clean:
 	rm -rf target logs warehouse .dagster_home

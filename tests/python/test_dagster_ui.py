@@ -17,7 +17,10 @@ from dagster_dev_server import (
     DagsterDev,
     dagster_dev_in_fresh_clone,
     published_status,
+    wait_for_lock_holder,
 )
+
+from orchestration import run_lock
 
 pytestmark = pytest.mark.slow
 
@@ -29,11 +32,59 @@ def dagster_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterDev
         yield dev
 
 
-def test_a_run_launched_from_the_ui_succeeds_and_publishes(dagster_dev: DagsterDev) -> None:
+def _funnel_run(dev: DagsterDev, environment: dict[str, str] | None = None) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(BIN / "funnel"), "run"],
+        cwd=dev.clone,
+        env=environment or dev.environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def test_a_run_launched_from_the_ui_succeeds_publishes_and_holds_off_funnel_run(
+    dagster_dev: DagsterDev,
+) -> None:
     run_id = dagster_dev.launch_pipeline()
+    holder = wait_for_lock_holder(dagster_dev.warehouse)
+    assert holder.run_id == run_id and holder.trigger == "ui"
+
+    meanwhile = _funnel_run(dagster_dev)
+    output, _ = meanwhile.communicate(timeout=120)
+    assert meanwhile.returncode == run_lock.BUSY_EXIT_CODE, output
+    assert f"run {run_id}, started by the Dagster UI" in output
+    assert f"pid {holder.pid}" in output
+    assert "Traceback" not in output
 
     assert dagster_dev.wait_for(run_id) == "SUCCESS"
     assert published_status(dagster_dev.warehouse, run_id) == "published"
+    # The run worker ended: its hold went with it, and the next run starts.
+    assert (dagster_dev.warehouse / run_lock.LOCK_FILE_NAME).read_text() == ""
+
+
+def test_a_ui_run_while_funnel_run_holds_the_warehouse_fails_with_the_lock_message(
+    dagster_dev: DagsterDev, tmp_path: Path
+) -> None:
+    """A `funnel run` recorded in another Dagster instance (its shell sets DAGSTER_HOME), so
+    the UI's run queue doesn't hold the UI run back: the warehouse lock still does. (With the
+    shared instance, the UI queues its run behind the `funnel run` instead.)"""
+    cli = _funnel_run(dagster_dev, {**dagster_dev.environment, "DAGSTER_HOME": str(tmp_path)})
+    holder = wait_for_lock_holder(dagster_dev.warehouse)
+    assert holder.trigger == "cli" and holder.pid == cli.pid
+
+    ui_run = dagster_dev.launch_pipeline()
+    assert dagster_dev.wait_for(ui_run) == "FAILURE"
+    failures = dagster_dev.step_failures(ui_run)
+    assert failures, "the UI run failed without a failed step"
+    message = next(iter(failures.values()))
+    assert "is busy" in message
+    assert f"run {holder.run_id}, started by `funnel run`" in message
+    assert f"pid {cli.pid}" in message
+
+    output, _ = cli.communicate(timeout=600)
+    assert cli.returncode == 0, output
+    assert published_status(dagster_dev.warehouse, holder.run_id) == "published"
 
 
 @pytest.fixture(scope="module")

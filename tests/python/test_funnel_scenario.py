@@ -181,6 +181,33 @@ RAW_ROWS: dict[str, list[dict[str, object]]] = {
     "marketo.activity_merge_leads": [
         {"id": 102, "lead_id": 5, "activity_date": "2026-02-02 00:00:00", "merge_ids": "[6]"},
     ],
+    # Required tables are never empty in a real sync (the raw gate blocks an empty one): one call
+    # on Cleo after her SQL (she has no follow-up SLA) and five points for Dana (far below the
+    # threshold), neither of which moves a number the tests compute by hand.
+    "salesforce.task": [
+        {
+            "id": "00TC",
+            "who_id": "00QC",
+            "owner_id": "005U1",
+            "type": "Call",
+            "status": "Completed",
+            "activity_date": "2026-03-04",
+            "created_date": "2026-03-04 10:00:00",
+            "completed_date_time": "2026-03-04 10:00:00",
+            "is_closed": True,
+        },
+    ],
+    "marketo.activity_change_score": [
+        {
+            "id": 103,
+            "lead_id": 4,
+            "activity_date": "2026-01-06 00:00:00",
+            "primary_attribute_value": "Lead Score",
+            "change_value": "+5",
+            "old_value": "0",
+            "new_value": "5",
+        },
+    ],
 }
 
 
