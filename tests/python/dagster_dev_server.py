@@ -49,7 +49,7 @@ query($id: ID!) {
   }
 }"""
 
-CHECK_EVALUATIONS = """
+RUN_EVENTS = """
 query($id: ID!, $cursor: String) {
   logsForRun(runId: $id, afterCursor: $cursor, limit: 1000) {
     ... on EventConnection {
@@ -58,19 +58,6 @@ query($id: ID!, $cursor: String) {
       events {
         __typename
         ... on AssetCheckEvaluationEvent { evaluation { checkName success } }
-      }
-    }
-  }
-}"""
-
-STEP_FAILURES = """
-query($id: ID!, $cursor: String) {
-  logsForRun(runId: $id, afterCursor: $cursor, limit: 1000) {
-    ... on EventConnection {
-      cursor
-      hasMore
-      events {
-        __typename
         ... on ExecutionStepFailureEvent { stepKey error { message } }
       }
     }
@@ -148,10 +135,10 @@ class DagsterDev:
         query = "query($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"
         return self.graphql(query, {"id": run_id})["runOrError"]["status"]
 
-    def _events(self, query: str, run_id: str) -> Iterator[dict]:
+    def _events(self, run_id: str) -> Iterator[dict]:
         cursor = None
         while True:
-            page = self.graphql(query, {"id": run_id, "cursor": cursor})["logsForRun"]
+            page = self.graphql(RUN_EVENTS, {"id": run_id, "cursor": cursor})["logsForRun"]
             yield from page["events"]
             if not page["hasMore"]:
                 return
@@ -161,7 +148,7 @@ class DagsterDev:
         """Every asset check the run evaluated, as the run's event log in the UI lists them."""
         return {
             event["evaluation"]["checkName"]: event["evaluation"]["success"]
-            for event in self._events(CHECK_EVALUATIONS, run_id)
+            for event in self._events(run_id)
             if event["__typename"] == "AssetCheckEvaluationEvent"
         }
 
@@ -169,7 +156,7 @@ class DagsterDev:
         """Each failed step's error message, as the UI shows it."""
         return {
             event["stepKey"]: event["error"]["message"]
-            for event in self._events(STEP_FAILURES, run_id)
+            for event in self._events(run_id)
             if event["__typename"] == "ExecutionStepFailureEvent"
         }
 

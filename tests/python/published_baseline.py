@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.raw.contract import contract_tables, raw_schemas
-from orchestration.settings import PROJECT_DIR, WORKING_FILE
+from orchestration.settings import PROJECT_DIR, WORKING_FILE, sql_string
 
 AS_OF = "2026-11-01 00:00:00"
 LEADS = 400
@@ -50,9 +50,9 @@ def export_raw_tables(working: Path, exports: Path) -> dict[str, int]:
         for table in contract_tables():
             folder = exports / table.source
             folder.mkdir(parents=True, exist_ok=True)
-            target = str(folder / f"{table.name}.csv").replace("'", "''")
+            target = sql_string(folder / f"{table.name}.csv")
             relation = f'"{schemas[table.source]}"."{table.name}"'
-            connection.execute(f"copy (select * from {relation}) to '{target}' (header)")
+            connection.execute(f"copy (select * from {relation}) to {target} (header)")
             (count,) = connection.execute(f"select count(*) from {relation}").fetchone() or (0,)
             counts[table.qualified_name] = int(count)
     return counts

@@ -18,10 +18,10 @@ import pytest
 from published_baseline import AS_OF, Baseline, funnel, last_publication
 
 from orchestration.raw.contract import contract_tables, raw_schemas
+from orchestration.settings import WORKING_FILE, sql_string
 
 pytestmark = pytest.mark.slow
 
-WORKING = Path("build") / "funnel_build.duckdb"
 
 CRM_STEWARD = "Priya Raman"
 DEAL_DESK = "Marcus Lee"
@@ -37,7 +37,7 @@ def baseline(published_baseline: Baseline) -> Baseline:
 
 def _results(warehouse: Path) -> list[dict]:
     """The newest run's rows of governance.expectation_results in the working database."""
-    with duckdb.connect(str(warehouse / WORKING), read_only=True) as connection:
+    with duckdb.connect(str(warehouse / WORKING_FILE), read_only=True) as connection:
         cursor = connection.execute(
             "select * from governance.expectation_results where run_id = ("
             "select run_id from governance.expectation_results order by run_at desc limit 1)"
@@ -51,13 +51,12 @@ def _results(warehouse: Path) -> list[dict]:
 
 def rewrite(exports: Path, table: str, select: str) -> None:
     """Replace `exports/<table>.csv` by `select` over its rows (the relation `t`)."""
-    path = exports / f"{table}.csv"
-    text = str(path).replace("'", "''")
+    text = sql_string(exports / f"{table}.csv")
     with duckdb.connect() as connection:
         connection.execute(
-            f"create table t as select * from read_csv('{text}', header = true, all_varchar = true)"
+            f"create table t as select * from read_csv({text}, header = true, all_varchar = true)"
         )
-        connection.execute(f"copy ({select}) to '{text}' (header)")
+        connection.execute(f"copy ({select}) to {text} (header)")
 
 
 def set_some(table: str, column: str, value: str, rows: int = 3) -> Callable[[Path], None]:
@@ -132,10 +131,6 @@ def deleted_rows(exports: Path) -> None:
     )
 
 
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 PAYLOADS = ("'); drop table marts.dim_person; --", "{{ run_query('drop schema marts') }}")
 
 
@@ -144,7 +139,7 @@ def injection_payloads(exports: Path) -> None:
         exports,
         "salesforce/account",
         "select * replace (case row_number() over (order by id) "
-        f"when 1 then {_sql_text(PAYLOADS[0])} when 2 then {_sql_text(PAYLOADS[1])} "
+        f"when 1 then {sql_string(PAYLOADS[0])} when 2 then {sql_string(PAYLOADS[1])} "
         "else name end as name) from t",
     )
 
@@ -207,10 +202,10 @@ def _deleted_leads_leave_the_funnel(baseline: Baseline, warehouse: Path, __: lis
 
 def _deleted_lead_ids(exports: Path) -> list[str]:
     """The leads `deleted_rows` marks deleted: the first five by id."""
-    path = str(exports / "salesforce" / "lead.csv").replace("'", "''")
+    path = sql_string(exports / "salesforce" / "lead.csv")
     with duckdb.connect() as connection:
         rows = connection.execute(
-            f"select id from read_csv('{path}', header = true, all_varchar = true) "
+            f"select id from read_csv({path}, header = true, all_varchar = true) "
             f"order by id limit {DELETED_LEADS}"
         ).fetchall()
     return [lead_id for (lead_id,) in rows]
@@ -535,7 +530,7 @@ def _finding_recorded(fault: Fault, results: list[dict]) -> None:
 
 def _raw_counts(warehouse: Path) -> dict[str, int]:
     schemas = raw_schemas()
-    with duckdb.connect(str(warehouse / WORKING), read_only=True) as connection:
+    with duckdb.connect(str(warehouse / WORKING_FILE), read_only=True) as connection:
         return {
             table.qualified_name: int(
                 (
