@@ -6,7 +6,7 @@ import argparse
 import sys
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from orchestration.checks.steward_report import GateFailure, steward_lines
@@ -14,6 +14,7 @@ from orchestration.instance import ensure_project_instance
 from orchestration.run_lock import BUSY_EXIT_CODE, WarehouseBusy, holding
 from orchestration.settings import (
     DbtParseError,
+    as_of_text,
     export_environment,
     stale_profile_problem,
     working_path,
@@ -28,8 +29,6 @@ def _parse_as_of(value: str) -> datetime:
             f"--as-of {value!r} is not an ISO timestamp (e.g. 2026-11-01 or 2026-11-01T09:00:00Z)"
         ) from error
     if parsed.tzinfo is not None:
-        from datetime import UTC
-
         parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     return parsed
 
@@ -110,9 +109,10 @@ def _load(args: argparse.Namespace, run_id: str) -> int:
 def _run(args: argparse.Namespace, run_id: str) -> int:
     from orchestration.run_console import StepProgress, captured_output, new_log_path
 
-    as_of = args.as_of.isoformat(sep=" ") if args.as_of else None
+    # One as-of for the whole run, resolved here: every model, gate and SLA clock judges at it.
+    as_of = as_of_text(args.as_of or datetime.now(UTC))
     log_path = new_log_path()
-    print(f"funnel run {run_id}: as-of {as_of or 'now'}; full log in {log_path}", flush=True)
+    print(f"funnel run {run_id}: as-of {as_of} UTC; full log in {log_path}", flush=True)
     try:
         with captured_output(log_path, echo=args.verbose) as terminal:
             from orchestration.pipeline import run_pipeline

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from orchestration.publication import (
 )
 from orchestration.run_lock import holding
 from orchestration.settings import (
+    as_of_text,
     connect_warehouse,
     export_environment,
     published_path,
@@ -172,10 +174,10 @@ def _publication_of(run_id: str) -> Publication | None:
     return Publication(published, run_id, row[0], row[1], row[2], {})
 
 
-def _record_not_published(run_id: str, reason: str) -> Publication:
+def _record_not_published(run_id: str, reason: str, as_of: str) -> Publication:
     """Record a run that stopped before publishing; if even that fails, say why."""
     try:
-        return publish_governance_only(run_id, reason)
+        return publish_governance_only(run_id, reason, as_of)
     except PublishedFileLocked as locked:
         return Publication(published_path(), run_id, NOT_PUBLISHED, None, None, {}, str(locked))
     except (duckdb.Error, OSError) as error:
@@ -202,13 +204,14 @@ def run_pipeline(
     another run holds it)."""
     export_environment()
     run_id = run_id or str(uuid.uuid4())
+    as_of = as_of or as_of_text(datetime.now(UTC))
     with holding(run_id, trigger):
         remove_scratch_files()
         return _run_pipeline(as_of, raw_config, listener, run_id)
 
 
 def _run_pipeline(
-    as_of: str | None,
+    as_of: str,
     raw_config: dict[str, Any] | None,
     listener: Callable[[EventLogEntry], None] | None,
     run_id: str,
@@ -234,7 +237,7 @@ def _run_pipeline(
             raise_on_error=False,
             tags={
                 "funnel/trigger": "cli",
-                "funnel/as_of": as_of or "now",
+                "funnel/as_of": as_of,
                 "funnel/warehouse_dir": str(warehouse_dir()),
             },
         )
@@ -282,7 +285,7 @@ def _run_pipeline(
         # Stopped before or outside the gates (a failed dbt test, a failed step): record the run
         # as blocked so the publication says so, with whatever the gates found.
         reason = "; ".join(outcome.failed_steps)[:2000] or "the run failed"
-        outcome.publication = _record_not_published(result.run_id, reason)
+        outcome.publication = _record_not_published(result.run_id, reason, as_of)
     if outcome.publication is not None and outcome.publication.status == NOT_PUBLISHED:
         # The publication line says why; the failed step need not say it again.
         outcome.crashes = [c for c in outcome.crashes if outcome.publication.reason not in c]

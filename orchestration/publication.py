@@ -48,7 +48,8 @@ PUBLICATIONS_COLUMNS = """
     status varchar not null,
     marts_run_id varchar,
     marts_published_at timestamp,
-    note varchar
+    note varchar,
+    as_of timestamp
 """
 
 
@@ -201,13 +202,21 @@ def _record_publication(
     marts_run_id: str | None,
     marts_published_at: datetime | None,
     note: str,
+    as_of: str | None,
 ) -> None:
+    """One row per run: what it published (or why not), and the as-of its numbers are judged at."""
     connection.execute(
         f"create table if not exists governance.publications ({PUBLICATIONS_COLUMNS})"
     )
+    # Publications recorded before the as-of was kept have no such column.
     connection.execute(
-        "insert into governance.publications values (?, ?, ?, ?, ?, ?)",
-        [run_id, _now(), status, marts_run_id, marts_published_at, note],
+        "alter table governance.publications add column if not exists as_of timestamp"
+    )
+    connection.execute(
+        "insert into governance.publications "
+        "(run_id, published_at, status, marts_run_id, marts_published_at, note, as_of) "
+        "values (?, ?, ?, ?, ?, ?, cast(? as timestamp))",
+        [run_id, _now(), status, marts_run_id, marts_published_at, note, as_of],
     )
 
 
@@ -215,19 +224,19 @@ def _has_working_results(working: Path) -> bool:
     return working.exists()
 
 
-def publish_marts(run_id: str) -> Publication:
+def publish_marts(run_id: str, as_of: str | None = None) -> Publication:
     """The gates passed: publish the working database's marts with the governance history."""
     working, published = working_path(), published_path()
     remove_scratch_files(published.parent)
     scratch = _scratch_path(published, run_id)
     with _scratch_removed_on_failure(scratch), _published_lock_as_failure(published):
-        row_counts, published_at = _build_publication(run_id, working, published, scratch)
+        row_counts, published_at = _build_publication(run_id, working, published, scratch, as_of)
         _swap_in(scratch, published)
     return Publication(published, run_id, PUBLISHED, run_id, published_at, row_counts)
 
 
 def _build_publication(
-    run_id: str, working: Path, published: Path, scratch: Path
+    run_id: str, working: Path, published: Path, scratch: Path, as_of: str | None
 ) -> tuple[dict[str, int], datetime]:
     row_counts: dict[str, int] = {}
     with connect_warehouse(scratch) as connection:
@@ -247,8 +256,9 @@ def _build_publication(
                     f"insert into {RESULTS_TABLE} by name select * from previous.{RESULTS_TABLE}"
                 )
             if "publications" in _tables(connection, "previous", "governance"):
+                connection.execute(f"create table governance.publications ({PUBLICATIONS_COLUMNS})")
                 connection.execute(
-                    "create table governance.publications as "
+                    "insert into governance.publications by name "
                     "select * from previous.governance.publications"
                 )
             connection.execute("detach previous")
@@ -259,12 +269,14 @@ def _build_publication(
                 "create table governance.data_stewards as select * from working.seeds.data_stewards"
             )
         published_at = _now()
-        _record_publication(connection, run_id, PUBLISHED, run_id, published_at, "gates passed")
+        _record_publication(
+            connection, run_id, PUBLISHED, run_id, published_at, "gates passed", as_of
+        )
         connection.execute("detach working")
     return row_counts, published_at
 
 
-def publish_governance_only(run_id: str, reason: str) -> Publication:
+def publish_governance_only(run_id: str, reason: str, as_of: str | None = None) -> Publication:
     """A gate blocked the run: keep the published marts, add this run's expectation results.
 
     Idempotent per run: a second call for the same run changes nothing.
@@ -272,11 +284,11 @@ def publish_governance_only(run_id: str, reason: str) -> Publication:
     working, published = working_path(), published_path()
     remove_scratch_files(published.parent)
     with _published_lock_as_failure(published):
-        return _publish_governance_only(run_id, reason, working, published)
+        return _publish_governance_only(run_id, reason, working, published, as_of)
 
 
 def _publish_governance_only(
-    run_id: str, reason: str, working: Path, published: Path
+    run_id: str, reason: str, working: Path, published: Path, as_of: str | None
 ) -> Publication:
     if published.exists():
         with connect_warehouse(published, read_only=True) as reader:
@@ -306,7 +318,7 @@ def _publish_governance_only(
                 connection.execute("detach working")
             ensure_results_table(connection)
             _record_publication(
-                connection, run_id, BLOCKED, marts_run_id, marts_published_at, reason[:2000]
+                connection, run_id, BLOCKED, marts_run_id, marts_published_at, reason[:2000], as_of
             )
         _swap_in(scratch, published)
     return Publication(published, run_id, BLOCKED, marts_run_id, marts_published_at, {})

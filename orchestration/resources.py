@@ -16,6 +16,7 @@ from packaging.version import Version
 from pydantic import Field, PrivateAttr
 
 from orchestration.project import dbt_project
+from orchestration.settings import as_of_text
 
 
 class FunnelDbtCliResource(DbtCliResource):
@@ -73,8 +74,19 @@ class RunSettings(ConfigurableResource):
         acquire_for_run(self._run, self._instance, self._log)
 
     def as_of_text(self) -> str | None:
+        """The run's one as-of: the configured one, else $FUNNEL_AS_OF, else the instant the run
+        was created. Every step of a run resolves the same instant, so no model, gate or SLA
+        clock takes its own `now()` (None only outside a run)."""
         self.hold_warehouse()
-        return self.as_of or os.environ.get("FUNNEL_AS_OF") or None
+        return self.as_of or os.environ.get("FUNNEL_AS_OF") or self._run_created_at()
+
+    def _run_created_at(self) -> str | None:
+        if self._run is None or self._instance is None:
+            return None
+        record = self._instance.get_run_record_by_id(self._run.run_id)
+        if record is None:
+            return None
+        return as_of_text(record.create_timestamp)
 
     def as_of_datetime(self) -> datetime | None:
         text = self.as_of_text()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -130,3 +131,10 @@ def export_environment() -> None:
     if interpreter_bin not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = interpreter_bin + os.pathsep + os.environ.get("PATH", "")
     warehouse_dir().mkdir(parents=True, exist_ok=True)
+
+
+def as_of_text(moment: datetime) -> str:
+    """An instant as the as-of text dbt and the gates read: UTC, to the second."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.replace(microsecond=0).isoformat(sep=" ")

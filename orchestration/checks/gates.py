@@ -43,7 +43,11 @@ def evaluate_gate(boundary: str, run_id: str, as_of: datetime | None) -> GateRep
         record(connection, report)
     if report.blocks:
         failed = "; ".join(outcome.describe() for outcome in report.blocking[:10])
-        publish_governance_only(run_id, f"{boundary} gate blocked the run: {failed}")
+        publish_governance_only(
+            run_id,
+            f"{boundary} gate blocked the run: {failed}",
+            as_of.isoformat(sep=" ") if as_of else None,
+        )
     return report
 
 

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 from dagster_dev_server import (
     BIN,
@@ -59,8 +60,25 @@ def test_a_run_launched_from_the_ui_succeeds_publishes_and_holds_off_funnel_run(
 
     assert dagster_dev.wait_for(run_id) == "SUCCESS"
     assert published_status(dagster_dev.warehouse, run_id) == "published"
+    # Launched with no as-of: every model judged at the one instant the run resolved when it was
+    # created, and the publication records that instant.
+    as_ofs = _published_as_ofs(dagster_dev.warehouse, run_id)
+    assert len(set(as_ofs.values())) == 1 and None not in as_ofs.values(), as_ofs
     # The run worker ended: its hold went with it, and the next run starts.
     assert (dagster_dev.warehouse / run_lock.LOCK_FILE_NAME).read_text() == ""
+
+
+def _published_as_ofs(warehouse: Path, run_id: str) -> dict[str, object]:
+    """The as-of each published place shows for the run (a set of values per place)."""
+    queries = {
+        "fct_lead_cycles.as_of": "select distinct as_of from marts.fct_lead_cycles",
+        "fct_sla_instances.as_of_at": "select distinct as_of_at from marts.fct_sla_instances",
+        "publications.as_of": "select as_of from governance.publications "
+        f"where run_id = '{run_id}'",
+    }
+    with duckdb.connect(str(warehouse / "funnel.duckdb"), read_only=True) as connection:
+        found = {place: connection.execute(sql).fetchall() for place, sql in queries.items()}
+    return {place: rows[0][0] if len(rows) == 1 else tuple(rows) for place, rows in found.items()}
 
 
 def test_a_ui_run_while_funnel_run_holds_the_warehouse_fails_with_the_lock_message(
@@ -124,6 +142,10 @@ def test_funnel_run_is_listed_by_dagster_dev_with_steps_materializations_and_gat
     assert checks["raw_salesforce__lead"] is True, "the raw gate's result is not in the UI"
     assert any(name.startswith("marts_") for name in checks), "the mart gate's results are not"
     assert published_status(dagster_dev.warehouse, run_id) == "published"
+    as_ofs = _published_as_ofs(dagster_dev.warehouse, run_id)
+    assert len(set(as_ofs.values())) == 1 and None not in as_ofs.values(), as_ofs
+    as_of_tag = {"key": "funnel/as_of", "value": str(as_ofs["publications.as_of"])}
+    assert as_of_tag in run["tags"], (as_of_tag, run["tags"])
 
 
 def test_a_successful_funnel_run_prints_a_short_report_without_warnings(
