@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pytest
 
 from orchestration.raw import generator
 from orchestration.raw.contract import contract_tables
 from orchestration.raw.generator import FAULT_KINDS, GenerationReport, generate
+from orchestration.raw.generator.people import make_users
 from orchestration.settings import connect_warehouse
 
 AS_OF = datetime(2026, 11, 1)
@@ -323,7 +325,7 @@ def test_reps_work_mostly_in_their_own_business_hours(db: duckdb.DuckDBPyConnect
         _one(
             db,
             'select count(distinct time_zone_sid_key) from salesforce."user" '
-            "where department in ('Sales Development', 'Account Executives')",
+            "where department like 'SDR - %' or department like 'AE - %'",
         )
         >= 4
     )
@@ -338,6 +340,104 @@ def test_reps_work_mostly_in_their_own_business_hours(db: duckdb.DuckDBPyConnect
     assert in_hours > outside > 0, "most touches in business hours, some at night or weekends"
     assert _one(db, 'select count(*) from salesforce."user" where manager_id is not null') > 0
     assert _one(db, "select count(distinct name) from salesforce.user_role") >= 4
+
+
+def test_sales_works_in_regional_sdr_teams_and_segment_ae_teams(
+    db: duckdb.DuckDBPyConnection,
+) -> None:
+    teams = dict(
+        db.execute(
+            'select department, count(*) from salesforce."user" '
+            "where department like 'SDR - %' or department like 'AE - %' group by 1"
+        ).fetchall()
+    )
+    assert {"SDR - Americas", "SDR - EMEA"} <= set(teams)
+    assert {"AE - Enterprise", "AE - Mid-Market", "AE - SMB"} <= set(teams)
+    managers = db.execute(
+        'select m.department, count(distinct m.id), count(*) from salesforce."user" r '
+        'join salesforce."user" m on m.id = r.manager_id '
+        "where r.title in ('SDR', 'Account Executive') group by 1"
+    ).fetchall()
+    assert {row[0] for row in managers} == set(teams)
+    assert all(row[1] == 1 for row in managers), "one Sales Manager per team"
+    assert (
+        _one(
+            db,
+            'select count(*) from salesforce."user" r join salesforce."user" m '
+            "on m.id = r.manager_id where r.title in ('SDR', 'Account Executive') "
+            "and (m.department <> r.department or m.title <> 'Sales Manager')",
+        )
+        == 0
+    ), "a rep reports to the manager of the rep's own team"
+    misplaced = _one(
+        db,
+        "select count(*) from salesforce.\"user\" where title = 'SDR' and ("
+        "(department like 'SDR - Americas%' and time_zone_sid_key not like 'America/%') or "
+        "(department like 'SDR - EMEA%' and time_zone_sid_key not like 'Europe/%'))",
+    )
+    assert misplaced == 0, "reps work in their team's region"
+    wrong_segment = _one(
+        db,
+        'select count(*) from salesforce.account a join salesforce."user" u on u.id = a.owner_id '
+        "where u.department not like case when a.number_of_employees >= 1000 then "
+        "'AE - Enterprise%' when a.number_of_employees >= 100 then 'AE - Mid-Market%' "
+        "else 'AE - SMB%' end",
+    )
+    assert wrong_segment == 0, "an account belongs to an AE of its segment's team"
+    assert (
+        _one(
+            db,
+            'select count(*) from salesforce."lead" l join salesforce."user" u '
+            "on u.id = l.owner_id where u.title <> 'SDR'",
+        )
+        == 0
+    )
+    fixed = db.execute(
+        "select id, department from salesforce.\"user\" where id <= '005000000000005AAA' "
+        "order by id"
+    ).fetchall()
+    assert [department for _, department in fixed] == ["IT", *["Marketing"] * 4]
+
+
+def test_ae_user_numbers_do_not_depend_on_the_lead_count() -> None:
+    for leads in (500, 1500, 2000, 5000, 16_000):
+        users = make_users(np.random.default_rng(0), leads, 1.7e9)
+        assert users.aes.tolist() == list(range(10, 16)), leads
+        assert users.integration_user == 1
+    big = make_users(np.random.default_rng(0), 100_000, 1.7e9)
+    departments = set(big.table.column("department").to_pylist())
+    assert {"SDR - APAC", "SDR - Americas 2", "AE - Enterprise 2"} <= departments
+
+
+def test_accounts_have_billing_states_and_parent_companies(db: duckdb.DuckDBPyConnection) -> None:
+    states = dict(
+        db.execute(
+            "select billing_country, count(billing_state) / count(*) from salesforce.account "
+            "group by 1"
+        ).fetchall()
+    )
+    assert states["United States"] == 1 and states["Canada"] == 1
+    assert states["United Kingdom"] == 0, "UK addresses carry no state"
+    assert 0 < states["Germany"] < 1
+    us_states = {
+        row[0]
+        for row in db.execute(
+            "select distinct billing_state from salesforce.account "
+            "where billing_country = 'United States'"
+        ).fetchall()
+    }
+    assert len(us_states) >= 8 and all(len(code) == 2 and code.isupper() for code in us_states)
+    share = _one(db, "select avg((parent_id is not null)::int) from salesforce.account")
+    assert 0.07 <= share <= 0.13
+    assert (
+        _one(
+            db,
+            "select count(*) from salesforce.account child join salesforce.account parent "
+            "on parent.id = child.parent_id where parent.number_of_employees "
+            "<= child.number_of_employees or parent.billing_country <> child.billing_country",
+        )
+        == 0
+    ), "a parent is a larger company of the same country"
 
 
 def test_deals_are_won_lost_open_renewed_and_expanded(db: duckdb.DuckDBPyConnection) -> None:

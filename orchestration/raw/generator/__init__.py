@@ -138,7 +138,7 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
         people.is_outbound,
         first_mql,
         people.sdr,
-        users.aes,
+        accounts.owner[people.account],
         users.integration_user,
         workhours.UTC_OFFSET_HOURS[users.time_zone_of],
     )

@@ -52,7 +52,11 @@ def _crm(rng: np.random.Generator, tables: dict[str, pa.Table]) -> None:
         & _member(lead, "status", pa.array([*vocab.DISQUALIFIED_STATUSES, *vocab.LEAD_STATUSES]))
         & _member(lead, "lead_source", pa.array(vocab.OUTBOUND_SOURCES))
     )
-    deleted = deletable & (rng.random(lead.num_rows) < CRM_LEAD_SHARE)
+    # At least one, so small generations carry a deletion too.
+    candidates = np.flatnonzero(deletable)
+    picked = rng.permutation(candidates)[: max(1, round(CRM_LEAD_SHARE * len(candidates)))]
+    deleted = np.zeros(lead.num_rows, dtype=bool)
+    deleted[picked] = True
     purged = deleted & (rng.random(lead.num_rows) < PURGED_SHARE)
     tables["salesforce.lead"] = _mark(lead, deleted, purged)
     soft_ids = lead.column("id").filter(pa.array(deleted)).combine_chunks()

@@ -76,11 +76,12 @@ def simulate(
     is_outbound: np.ndarray,
     first_mql_at: np.ndarray,
     sdr: np.ndarray,
-    aes: np.ndarray,
+    account_ae: np.ndarray,
     integration_user: int,
     user_offset_hours: np.ndarray,
 ) -> Lifecycle:
-    """`user_offset_hours[u]` is user number u's UTC offset (for working hours)."""
+    """`user_offset_hours[u]` is user number u's UTC offset (for working hours); `account_ae` is
+    the AE who owns each person's account and meets the SQLs."""
     people = len(created_at)
     clock = _Clock(rng, as_of)
     status_events, touches, conversions = Events(), Events(), Events()
@@ -209,7 +210,7 @@ def simulate(
             actor=recycle_actor,
         )
         meeting_at = clock.after(sql_at, 0.5, 5, rng.random(m) < 0.3)
-        ae = aes[rng.integers(0, len(aes), m)]
+        ae = account_ae[person]
         meeting_at = workhours.into_working_time(
             rng, meeting_at, user_offset_hours[ae], np.ones(m, bool)
         )

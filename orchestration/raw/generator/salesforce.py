@@ -59,9 +59,10 @@ def accounts_table(rng, accounts: Accounts, customer: np.ndarray, as_of: float) 
                 np.round(accounts.employees * rng.uniform(80_000, 250_000, n), -3)
             ),
             "billing_country": choice_text(vocab.COUNTRIES, accounts.country_index),
-            "billing_state": pa.nulls(n, pa.string()),
+            "billing_state": accounts.state,
             "type": choice_text(("Prospect", "Customer"), customer.astype(int)),
             "owner_id": sf_ids("005", accounts.owner),
+            "parent_id": sf_ids_or_null("001", accounts.parent + 1, accounts.parent >= 0),
             "created_date": timestamps(created),
             "last_modified_date": timestamps(modified),
             "is_deleted": _flags(n),

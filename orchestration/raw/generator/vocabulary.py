@@ -166,6 +166,17 @@ COMPANY_WORDS = [
 ]
 COMPANY_SUFFIXES = ("Inc", "LLC", "Ltd", "GmbH", "Corp", "Group", "Systems", "Labs")
 COUNTRIES = ("United States", "United Kingdom", "Germany", "India", "Canada", "France", "Australia")
+# Billing state or province codes per country, most populous first; none for the UK and France,
+# whose addresses carry no state.
+STATE_CODES = {
+    "United States": ("CA", "NY", "TX", "MA", "WA", "IL", "FL", "GA", "CO", "NC", "NJ", "VA"),
+    "United Kingdom": (),
+    "Germany": ("BY", "BE", "NW", "HE", "BW", "HH"),
+    "India": ("MH", "KA", "DL", "TN", "TG", "HR"),
+    "Canada": ("ON", "QC", "BC", "AB"),
+    "France": (),
+    "Australia": ("NSW", "VIC", "QLD", "WA"),
+}
 COUNTRY_ALIASES = ("USA", "UK", "Deutschland", "IN", "CA", "FR", "AU")
 INDUSTRIES = ("Software", "Financial Services", "Healthcare", "Manufacturing", "Retail", "Media")
 TITLES = (
