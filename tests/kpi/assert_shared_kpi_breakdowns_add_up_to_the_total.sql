@@ -1,5 +1,6 @@
 {#- For counts and amounts, every breakdown's values add up to the company total of the same
-    period: no row is lost or counted twice by a breakdown. Quotas are per owner, so excluded. -#}
+    period: no row is lost or counted twice by a breakdown (a missing owner is a rep and a team
+    of its own). Quotas are per owner, so excluded. -#}
 with
 
 kpis as (
@@ -25,7 +26,7 @@ breakdown_sums as (
         breakdown,
         sum(kpi_value) as breakdown_value_sum
     from kpis
-    where breakdown in ('segment', 'sourced_by', 'team')
+    where breakdown in ('segment', 'sourced_by', 'team', 'rep')
     group by period_grain, period_start_date, kpi_code, breakdown
 )
 

@@ -20,7 +20,8 @@ where
             'lead_to_mql_rate', 'mql_to_sal_rate', 'sal_to_sql_rate', 'sql_to_opportunity_rate',
             'mql_to_won_rate', 'marketing_sourced_pipeline_share', 'win_rate_count',
             'win_rate_amount', 'pipeline_cohort_win_rate', 'customer_retention_rate',
-            'forecast_accuracy', 'forecast_commit_win_rate', 'mql_follow_up_compliance_rate'
+            'forecast_accuracy', 'forecast_commit_win_rate', 'mql_follow_up_compliance_rate',
+            'pipeline_past_close_date_share'
         )
         and (kpi_value < 0 or kpi_value > 1)
     )

@@ -1,34 +1,40 @@
 {#- Each shared KPI as measured from the facts: one row per period grain (month, quarter) x
     period x breakdown x KPI with the numerator and denominator, only where there is something
     to measure (mart_shared_kpis zero-fills, adds growth, forecast accuracy and targets). Its own
-    table, so the mart that reads it several times doesn't repeat its ~160 aggregations: Spark
+    table, so the mart that reads it several times doesn't repeat its ~300 aggregations: Spark
     inlines every reference to a CTE, and the mart's plan grew too large to analyse. -#}
+
+{#- Breakdowns: deal KPIs by segment, sourcing and the opportunity owner (rep) and their team;
+    the lead-cycle KPIs sales is measured by by the cycle's owner (the SDR) and their team;
+    marketing's and the shared lead-cycle KPIs by segment and sourcing only. -#}
+{%- set deal_breakdowns = ["segment", "sourced_by", "team", "rep"] -%}
+{%- set cycle_breakdowns = ["segment", "sourced_by"] -%}
+{%- set sales_cycle_breakdowns = ["segment", "sourced_by", "team", "rep"] -%}
+
+{#- The cohort conversion KPIs: (kpi_code, from_stage, to_stage, breakdowns). Converted means
+    reached within the pair's window (int_cycle_conversions_windowed). -#}
+{%- set conversions = [
+    ("lead_to_mql_rate", "lead", "mql", cycle_breakdowns),
+    ("mql_to_sal_rate", "mql", "sal", sales_cycle_breakdowns),
+    ("sal_to_sql_rate", "sal", "sql", sales_cycle_breakdowns),
+    ("sql_to_opportunity_rate", "sql", "opportunity", sales_cycle_breakdowns),
+    ("mql_to_won_rate", "mql", "won", cycle_breakdowns),
+] -%}
 
 {#- The KPIs measured directly from a fact: (relation, kpi_code, date that buckets a row into a
     period, numerator, denominator or none for counts and amounts, breakdowns). -#}
 {%- set won = "sum(case when is_won then 1 else 0 end)" -%}
-{%- set deal_breakdowns = ["segment", "sourced_by", "team"] -%}
 {%- set measures = [
-    ("cycles", "mqls", "mql_at", "count(*)", none, ["segment", "sourced_by"]),
-    ("cycles", "sals", "sal_at", "count(*)", none, ["segment", "sourced_by"]),
-    ("cycles", "sqls", "sql_at", "count(*)", none, ["segment", "sourced_by"]),
-    ("cycles", "lead_to_mql_rate", "lead_at", "count(reached_mql_at)", "count(*)",
-     ["segment", "sourced_by"]),
-    ("cycles", "mql_to_sal_rate", "mql_at", "count(reached_sal_at)", "count(*)",
-     ["segment", "sourced_by"]),
-    ("cycles", "sal_to_sql_rate", "sal_at", "count(reached_sql_at)", "count(*)",
-     ["segment", "sourced_by"]),
-    ("cycles", "sql_to_opportunity_rate", "sql_at", "count(reached_opportunity_at)", "count(*)",
-     ["segment", "sourced_by"]),
-    ("cycles", "mql_to_won_rate", "mql_at", "count(won_at)", "count(*)",
-     ["segment", "sourced_by"]),
+    ("cycles", "mqls", "mql_at", "count(*)", none, cycle_breakdowns),
+    ("cycles", "sals", "sal_at", "count(*)", none, sales_cycle_breakdowns),
+    ("cycles", "sqls", "sql_at", "count(*)", none, sales_cycle_breakdowns),
     ("pipeline_opportunities", "pipeline_created_count", "created_date", "count(*)", none,
      deal_breakdowns),
     ("pipeline_opportunities", "pipeline_created_amount", "created_date",
      "coalesce(sum(amount), 0)", none, deal_breakdowns),
     ("pipeline_opportunities", "marketing_sourced_pipeline_share", "created_date",
      "coalesce(sum(case when sourced_by = 'marketing' then amount end), 0)",
-     "coalesce(sum(amount), 0)", ["segment", "team"]),
+     "coalesce(sum(amount), 0)", ["segment", "team", "rep"]),
     ("pipeline_opportunities", "pipeline_cohort_win_rate", "created_date", won,
      "sum(case when is_closed then 1 else 0 end)", deal_breakdowns),
     ("won_opportunities", "bookings_amount", "close_date", "coalesce(sum(amount), 0)", none,
@@ -44,38 +50,64 @@
      "coalesce(sum(case when is_won then days_to_close end), 0)", won, deal_breakdowns),
     ("first_wins", "new_accounts_acquired", "close_date", "count(*)", none, deal_breakdowns),
     ("due_renewals", "customer_retention_rate", "close_date", won, "count(*)",
-     ["segment", "team"]),
+     ["segment", "team", "rep"]),
     ("follow_up_slas", "mql_follow_up_compliance_rate", "started_at",
      "sum(case when status = 'met' then 1 else 0 end)",
      "sum(case when status in ('met', 'breached', 'open_breached') then 1 else 0 end)",
-     ["segment", "sourced_by"]),
+     sales_cycle_breakdowns),
+] -%}
+
+{#- The KPIs measured on the pipeline as it stood at each period's first instant (New Business
+    and Expansion only: renewals are forecast by the customer team). -#}
+{%- set snapshot_measures = [
+    ("committed_pipeline", "forecast_commit_amount", "coalesce(sum(amount), 0)", none),
+    ("committed_pipeline", "forecast_commit_win_rate",
+     "coalesce(sum(case when is_won_in_period then amount else 0 end), 0)",
+     "coalesce(sum(amount), 0)"),
+    ("open_pipeline", "forecast_bookings_amount", "coalesce(sum(won_amount_in_period), 0)", none),
+    ("open_pipeline", "pipeline_past_close_date_share",
+     "coalesce(sum(case when is_past_close_date then amount else 0 end), 0)",
+     "coalesce(sum(amount), 0)"),
 ] -%}
 
 with
 
+lead_cycles as (
+    select * from {{ ref('fct_lead_cycles') }}
+),
+
+persons as (
+    select * from {{ ref('dim_person') }}
+),
+
+users as (
+    select * from {{ ref('dim_user') }}
+),
+
+conversions as (
+    select * from {{ ref('int_cycle_conversions_windowed') }}
+),
+
 cycles as (
     select
-        fct_lead_cycles.*,
-        dim_person.segment_code,
-        case when fct_lead_cycles.is_marketing_sourced then 'marketing' else 'sales' end
+        lead_cycles.*,
+        persons.segment_code,
+        case when lead_cycles.is_marketing_sourced then 'marketing' else 'sales' end
             as sourced_by,
-        coalesce(
-            fct_lead_cycles.mql_at, fct_lead_cycles.sal_at, fct_lead_cycles.sql_at,
-            fct_lead_cycles.opportunity_created_at, fct_lead_cycles.won_at
-        ) as reached_mql_at,
-        coalesce(
-            fct_lead_cycles.sal_at, fct_lead_cycles.sql_at,
-            fct_lead_cycles.opportunity_created_at, fct_lead_cycles.won_at
-        ) as reached_sal_at,
-        coalesce(
-            fct_lead_cycles.sql_at, fct_lead_cycles.opportunity_created_at, fct_lead_cycles.won_at
-        ) as reached_sql_at,
-        coalesce(fct_lead_cycles.opportunity_created_at, fct_lead_cycles.won_at)
-            as reached_opportunity_at
-    from {{ ref('fct_lead_cycles') }} as fct_lead_cycles
-    inner join {{ ref('dim_person') }} as dim_person
-        on fct_lead_cycles.person_key = dim_person.person_key
+        users.team as owner_team
+    from lead_cycles
+    inner join persons
+        on lead_cycles.person_key = persons.person_key
+    left join users
+        on lead_cycles.owner_id = users.user_id
 ),
+
+{% for kpi_code, from_stage, to_stage, breakdowns in conversions %}
+    {{ kpi_code }}_cohorts as (
+        select * from conversions
+        where from_stage = '{{ from_stage }}' and to_stage = '{{ to_stage }}'
+    ),
+{% endfor %}
 
 opportunities as (
     select * from {{ ref('fct_opportunities') }}
@@ -111,7 +143,9 @@ follow_up_slas as (
         fct_sla_instances.started_at,
         fct_sla_instances.status,
         cycles.segment_code,
-        cycles.sourced_by
+        cycles.sourced_by,
+        cycles.owner_id,
+        cycles.owner_team
     from {{ ref('fct_sla_instances') }} as fct_sla_instances
     inner join cycles
         on
@@ -120,41 +154,30 @@ follow_up_slas as (
     where fct_sla_instances.policy_key = 'mql_follow_up'
 ),
 
-commit_snapshots as (
+open_pipeline as (
     select * from {{ ref('fct_pipeline_snapshots') }}
+    where is_pipeline
+),
+
+committed_pipeline as (
+    select * from open_pipeline
     where is_committed
 ),
 
 measured as (
+    {% for kpi_code, from_stage, to_stage, breakdowns in conversions %}
+        {{ kpi_rollup(kpi_code ~ "_cohorts", kpi_code, "entered_at",
+                      "sum(case when is_converted_within_window then 1 else 0 end)", "count(*)",
+                      breakdowns, "max(window_days)") }}
+        union all
+    {% endfor %}
     {% for relation, kpi_code, date_column, numerator, denominator, breakdowns in measures %}
         {{ kpi_rollup(relation, kpi_code, date_column, numerator, denominator, breakdowns) }}
-        {% if not loop.last %}union all{% endif %}
+        union all
     {% endfor %}
-    {% for breakdown, column in [("total", "'all'"), ("segment", "segment_code"),
-                                 ("sourced_by", "sourced_by"), ("team", "owner_team")] %}
-        union all
-        select
-            period_grain,
-            period_start_date,
-            '{{ breakdown }}' as breakdown,
-            {{ column }} as breakdown_value,
-            'forecast_commit_amount' as kpi_code,
-            cast(sum(amount) as {{ type_double() }}) as numerator,
-            cast(null as {{ type_double() }}) as denominator
-        from commit_snapshots
-        group by period_grain, period_start_date{{ ", " ~ column if breakdown != "total" }}
-        union all
-        select
-            period_grain,
-            period_start_date,
-            '{{ breakdown }}' as breakdown,
-            {{ column }} as breakdown_value,
-            'forecast_commit_win_rate' as kpi_code,
-            cast(sum(case when is_won_in_period then amount else 0 end) as {{ type_double() }})
-                as numerator,
-            cast(sum(amount) as {{ type_double() }}) as denominator
-        from commit_snapshots
-        group by period_grain, period_start_date{{ ", " ~ column if breakdown != "total" }}
+    {% for relation, kpi_code, numerator, denominator in snapshot_measures %}
+        {{ kpi_snapshot_rollup(relation, kpi_code, numerator, denominator) }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 )
 

@@ -1,7 +1,8 @@
 {#- The open pipeline as it stood at the first instant of each month and quarter, reconstructed
     from opportunity history: one row per period x opportunity open at that instant, with the
     stage, forecast category, amount and close date it had then, and what became of it. The
-    committed forecast of a period is the Commit rows expected to close inside the period. -#}
+    committed forecast of a period is the Commit rows expected to close inside the period; a row
+    whose expected close date already lay before the snapshot instant is past its close date. -#}
 with
 
 opportunity_history as (
@@ -97,6 +98,8 @@ final as (
         and open_at_period_start.close_date >= open_at_period_start.period_start_date
         and open_at_period_start.close_date < open_at_period_start.period_end_date
             as is_committed,
+        open_at_period_start.close_date < open_at_period_start.period_start_date
+            as is_past_close_date,
         coalesce(
             opportunities.is_won
             and opportunities.close_date >= open_at_period_start.period_start_date

@@ -1,56 +1,37 @@
-{#- Cohort conversion: for each stage pair, the cycles that entered the from-stage in a month
-    (the cohort), by segment, lead source and sourcing, how many reached the to-stage (or a later
-    one: skipped stages count as passed), how fast, and how many are still open. A cohort whose
-    open share is still high is immature: its rate will rise, it is not a loss. -#}
-{%- set pairs = [
-    ("lead", "mql", "lead_at", "coalesce(mql_at, sal_at, sql_at, opportunity_created_at, won_at)"),
-    ("mql", "sal", "mql_at", "coalesce(sal_at, sql_at, opportunity_created_at, won_at)"),
-    ("sal", "sql", "sal_at", "coalesce(sql_at, opportunity_created_at, won_at)"),
-    ("sql", "opportunity", "sql_at", "coalesce(opportunity_created_at, won_at)"),
-    ("opportunity", "won", "opportunity_created_at", "won_at"),
-    ("mql", "won", "mql_at", "won_at"),
-] -%}
-{%- set immature_open_share = 0.2 -%}
-
+{#- Cohort conversion: for each stage pair of the conversion_windows seed, the cycles that entered
+    the from-stage in a month (the cohort), by segment, lead source and sourcing, how many reached
+    the to-stage within the pair's window (the agreed rate), how many reached it at all by as-of,
+    how fast, and how many are still open. The semantics (handoff stages MQL and SAL need a
+    recorded entry; SQL, opportunity and won allow pass-through) live in
+    int_cycle_conversions_windowed. A cohort month is mature once its end plus the window lies
+    before as-of: its rate can no longer change. -#}
 with
 
-cycles as (
+conversions as (
+    select * from {{ ref('int_cycle_conversions_windowed') }}
+),
+
+as_of as (
+    select {{ as_of_timestamp() }} as as_of_at
+),
+
+cohorts as (
     select
-        fct_lead_cycles.*,
-        dim_person.segment_code,
-        coalesce(dim_person.lead_source, 'unknown') as lead_source,
-        case when fct_lead_cycles.is_marketing_sourced then 'marketing' else 'sales' end
-            as sourced_by
-    from {{ ref('fct_lead_cycles') }} as fct_lead_cycles
-    inner join {{ ref('dim_person') }} as dim_person
-        on fct_lead_cycles.person_key = dim_person.person_key
+        from_stage,
+        to_stage,
+        cast({{ dbt.date_trunc('month', 'entered_at') }} as date) as cohort_month,
+        segment_code,
+        lead_source,
+        sourced_by,
+        window_days,
+        is_converted,
+        is_converted_within_window,
+        is_still_open,
+        days_to_convert
+    from conversions
 ),
 
-pairs as (
-    {% for from_stage, to_stage, entered, reached in pairs %}
-        select
-            '{{ from_stage }}' as from_stage,
-            '{{ to_stage }}' as to_stage,
-            cast({{ dbt.date_trunc('month', entered) }} as date) as cohort_month,
-            segment_code,
-            lead_source,
-            sourced_by,
-            {{ reached }} is not null as has_converted,
-            {{ reached }} is null
-            and cycle_ended_at is null
-            and lost_at is null
-            and won_at is null as is_still_open,
-            case
-                when {{ reached }} is not null
-                    then {{ days_between(entered, reached) }}
-            end as days_to_convert
-        from cycles
-        where {{ entered }} is not null
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-),
-
-final as (
+aggregated as (
     select
         from_stage,
         to_stage,
@@ -58,17 +39,44 @@ final as (
         segment_code,
         lead_source,
         sourced_by,
+        max(window_days) as window_days,
         count(*) as entered,
-        sum(case when has_converted then 1 else 0 end) as converted,
+        sum(case when is_converted_within_window then 1 else 0 end) as converted_within_window,
+        sum(case when is_converted then 1 else 0 end) as converted,
         sum(case when is_still_open then 1 else 0 end) as still_open,
-        1.0 * sum(case when has_converted then 1 else 0 end) / count(*) as conversion_rate,
-        1.0 * sum(case when is_still_open then 1 else 0 end) / count(*) as open_share,
-        1.0 * sum(case when is_still_open then 1 else 0 end) / count(*)
-        > {{ immature_open_share }} as is_immature,
         {{ percentile('days_to_convert', 0.5) }} as median_days_to_convert,
-        {{ percentile('days_to_convert', 0.75) }} as p75_days_to_convert
-    from pairs
+        {{ percentile('days_to_convert', 0.75) }} as p75_days_to_convert,
+        {{ percentile('days_to_convert', 0.9) }} as p90_days_to_convert
+    from cohorts
     group by 1, 2, 3, 4, 5, 6
+),
+
+final as (
+    select
+        aggregated.from_stage,
+        aggregated.to_stage,
+        aggregated.cohort_month,
+        aggregated.segment_code,
+        aggregated.lead_source,
+        aggregated.sourced_by,
+        aggregated.window_days,
+        aggregated.entered,
+        aggregated.converted_within_window,
+        aggregated.converted,
+        aggregated.still_open,
+        1.0 * aggregated.converted_within_window / aggregated.entered as conversion_rate,
+        1.0 * aggregated.still_open / aggregated.entered as open_share,
+        {{ dbt.dateadd('day', 'aggregated.window_days',
+                       dbt.dateadd('month', 1, 'aggregated.cohort_month')) }}
+        <= as_of.as_of_at as is_mature,
+        {{ dbt.dateadd('day', 'aggregated.window_days',
+                       dbt.dateadd('month', 1, 'aggregated.cohort_month')) }}
+        > as_of.as_of_at as is_immature,
+        aggregated.median_days_to_convert,
+        aggregated.p75_days_to_convert,
+        aggregated.p90_days_to_convert
+    from aggregated
+    cross join as_of
 )
 
 select * from final

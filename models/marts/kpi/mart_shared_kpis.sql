@@ -1,9 +1,18 @@
 {#- The shared KPIs both teams are measured by: one row per period (month, quarter) x breakdown
     (total, segment, sourced_by, team, rep) x KPI, with the numerator and denominator the value
-    comes from, the agreed target where there is one, and the previous period's value. Every
-    formula is written once (counts, sums and ratios from the facts in int_kpi_measures; growth,
-    forecast accuracy and targets here) and described in the kpi_definitions seed. Counts and amounts
-    are zero-filled over the periods up to as-of; a ratio without a denominator is null. -#}
+    comes from, the agreed target where there is one, and whether the value can still change.
+    Every formula is written once (counts, sums and ratios from the facts in int_kpi_measures;
+    growth, forecast accuracy and targets here) and described in the kpi_definitions seed. Counts
+    and amounts are zero-filled over the periods up to as-of; a ratio without a denominator is
+    null. -#}
+{%- set growth_rates = [
+    ("mql_growth_rate", "mqls"),
+    ("revenue_growth_rate", "bookings_amount"),
+    ("account_bookings_growth_rate", "average_account_bookings"),
+    ("new_accounts_growth_rate", "new_accounts_acquired"),
+    ("customer_retention_growth_rate", "customer_retention_rate"),
+    ("quota_attainment_growth_rate", "quota_attainment"),
+] -%}
 
 with
 
@@ -25,7 +34,9 @@ measured as (
 ),
 
 as_of as (
-    select cast({{ as_of_timestamp() }} as date) as as_of_date
+    select
+        {{ as_of_timestamp() }} as as_of_at,
+        cast({{ as_of_timestamp() }} as date) as as_of_date
 ),
 
 bounds as (
@@ -45,7 +56,8 @@ series as (
         kpi_code,
         breakdown,
         breakdown_value,
-        max(case when denominator is not null then 1 else 0 end) = 1 as is_ratio
+        max(case when denominator is not null then 1 else 0 end) = 1 as is_ratio,
+        max(window_days) as window_days
     from measured
     group by kpi_code, breakdown, breakdown_value
 ),
@@ -60,7 +72,8 @@ zero_filled as (
         coalesce(measured.numerator, 0) as numerator,
         case
             when series.is_ratio then coalesce(measured.denominator, 0)
-        end as denominator
+        end as denominator,
+        series.window_days
     from periods
     cross join series
     left join measured
@@ -80,7 +93,8 @@ quota_attainment as (
         int_quota_attainment.breakdown_value,
         'quota_attainment' as kpi_code,
         int_quota_attainment.booked_amount as numerator,
-        int_quota_attainment.quota_amount as denominator
+        int_quota_attainment.quota_amount as denominator,
+        cast(null as {{ dbt.type_int() }}) as window_days
     from {{ ref('int_quota_attainment') }} as int_quota_attainment
     inner join periods
         on
@@ -110,9 +124,7 @@ prior_periods as (
 ),
 
 growth as (
-    {% for growth_kpi, base_kpi in [("mql_growth_rate", "mqls"),
-                                    ("revenue_growth_rate", "bookings_amount"),
-                                    ("account_bookings_growth_rate", "average_account_bookings")] %}
+    {% for growth_kpi, base_kpi in growth_rates %}
         select
             current_period.period_grain,
             current_period.period_start_date,
@@ -120,7 +132,8 @@ growth as (
             current_period.breakdown_value,
             '{{ growth_kpi }}' as kpi_code,
             current_period.base_value - previous_period.base_value as numerator,
-            previous_period.base_value as denominator
+            previous_period.base_value as denominator,
+            cast(null as {{ dbt.type_int() }}) as window_days
         from prior_periods as current_period
         inner join prior_periods as previous_period
             on
@@ -135,22 +148,23 @@ growth as (
 ),
 
 forecast_accuracy as (
+    {#- The call (forecast_commit_amount) against what could have been called
+        (forecast_bookings_amount): both New Business and Expansion, both from the pipeline
+        open at the period's first instant, so renewals and in-period deals are in neither. -#}
     select
-        bookings.period_grain,
-        bookings.period_start_date,
-        bookings.breakdown,
-        bookings.breakdown_value,
+        period_grain,
+        period_start_date,
+        breakdown,
+        breakdown_value,
         'forecast_accuracy' as kpi_code,
-        bookings.numerator,
-        commits.numerator as denominator
-    from base as bookings
-    inner join base as commits
-        on
-            bookings.period_grain = commits.period_grain
-            and bookings.period_start_date = commits.period_start_date
-            and bookings.breakdown = commits.breakdown
-            and bookings.breakdown_value = commits.breakdown_value
-    where bookings.kpi_code = 'bookings_amount' and commits.kpi_code = 'forecast_commit_amount'
+        coalesce(sum(case when kpi_code = 'forecast_commit_amount' then numerator end), 0)
+            as numerator,
+        coalesce(sum(case when kpi_code = 'forecast_bookings_amount' then numerator end), 0)
+            as denominator,
+        cast(null as {{ dbt.type_int() }}) as window_days
+    from base
+    where kpi_code in ('forecast_commit_amount', 'forecast_bookings_amount')
+    group by period_grain, period_start_date, breakdown, breakdown_value
 ),
 
 all_kpis as (
@@ -205,7 +219,8 @@ mql_target_attainment as (
         all_kpis.breakdown_value,
         'mql_target_attainment' as kpi_code,
         all_kpis.numerator,
-        cast(mql_target_totals.target_value as {{ type_double() }}) as denominator
+        cast(mql_target_totals.target_value as {{ type_double() }}) as denominator,
+        all_kpis.window_days
     from all_kpis
     inner join mql_target_totals
         on
@@ -224,7 +239,7 @@ valued as (
                 then case
                     when kpis.denominator > 0
                         then greatest(
-                            0, 1 - abs(kpis.numerator - kpis.denominator) / kpis.denominator
+                            0, 1 - abs(kpis.denominator - kpis.numerator) / kpis.denominator
                         )
                 end
             when kpis.denominator is null then kpis.numerator
@@ -247,6 +262,12 @@ final as (
         valued.period_start_date,
         periods.period_end_date,
         periods.period_end_date <= as_of.as_of_date as is_complete_period,
+        periods.period_end_date <= as_of.as_of_date
+        and (
+            valued.window_days is null
+            or {{ dbt.dateadd('day', 'valued.window_days', 'periods.period_end_date') }}
+            <= as_of.as_of_at
+        ) as is_mature,
         valued.breakdown,
         valued.breakdown_value,
         valued.kpi_code,
@@ -254,9 +275,11 @@ final as (
         definitions.owning_team,
         definitions.unit,
         definitions.higher_is_better,
+        definitions.measure_group,
         valued.kpi_value,
         valued.numerator,
         valued.denominator,
+        valued.window_days,
         case
             when valued.kpi_code in ('quota_attainment', 'mql_target_attainment')
                 then valued.denominator
