@@ -19,6 +19,7 @@ from orchestration.raw.generator.columns import (
 )
 from orchestration.raw.generator.lifecycle import STATUSES, Lifecycle, status_log
 from orchestration.raw.generator.opportunities import (
+    FORECAST_CATEGORIES,
     N_OPEN,
     OPPORTUNITY_TYPES,
     STAGE_NAMES,
@@ -214,7 +215,6 @@ def opportunity_tables(
     is_closed = o.stage >= N_OPEN
     is_won = o.stage == WON_INDEX
     stage_probability = np.array([*vocab.STAGE_PROBABILITY, 100, 0])
-    stage_forecast = (*vocab.STAGE_FORECAST, "Closed", "Omitted")
     from_lead = o.person >= 0
     person = np.where(from_lead, o.person, 0)
     lead_source = pc.if_else(
@@ -236,7 +236,7 @@ def opportunity_tables(
             "amount": pa.array(o.amount),
             "probability": pa.array(stage_probability[o.stage].astype(float)),
             "close_date": dates(o.expected_close_at),
-            "forecast_category_name": choice_text(stage_forecast, o.stage),
+            "forecast_category_name": choice_text(FORECAST_CATEGORIES, o.category),
             "is_closed": pa.array(is_closed),
             "is_won": pa.array(is_won),
             "lead_source": lead_source,
@@ -258,7 +258,7 @@ def opportunity_tables(
             "amount": pa.array(o.history_amount),
             "close_date": dates(o.history_close_at),
             "probability": pa.array(stage_probability[o.history_stage].astype(float)),
-            "forecast_category": choice_text(stage_forecast, o.history_stage),
+            "forecast_category": choice_text(FORECAST_CATEGORIES, o.history_category),
             "created_by_id": sf_ids("005", o.owner[o.history_opportunity]),
             "created_date": timestamps(o.history_at),
             "is_deleted": _flags(h),

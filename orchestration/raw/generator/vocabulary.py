@@ -21,16 +21,6 @@ OPEN_OPPORTUNITY_STAGES = (
     "Negotiation/Review",
 )
 STAGE_PROBABILITY = (10, 20, 20, 50, 60, 70, 75, 90)
-STAGE_FORECAST = (
-    "Pipeline",
-    "Pipeline",
-    "Pipeline",
-    "Best Case",
-    "Best Case",
-    "Commit",
-    "Commit",
-    "Commit",
-)
 WON, LOST = "Closed Won", "Closed Lost"
 
 INBOUND_SOURCES = ("Web", "Webinar", "Content Syndication", "Paid Search", "Trade Show", "Email")
