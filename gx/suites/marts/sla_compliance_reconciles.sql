@@ -6,7 +6,7 @@ kpi as (
         policy_key,
         period_start_date,
         sum(instances) as kpi_instances,
-        sum(met + breached + open + open_breached) as kpi_by_status
+        sum(met + breached + open + open_breached + not_measured) as kpi_by_status
     from {marts}.mart_sla_compliance
     where period_type = 'month'
     group by 1, 2

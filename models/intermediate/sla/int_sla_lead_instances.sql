@@ -1,14 +1,22 @@
-{#- One candidate SLA instance per per-lead policy x person x cycle, with when its clock started,
-    what satisfied it and when, and whose clock it runs on (the owner at the start).
-    - mql_follow_up: from the MQL to the first sales touch: a completed task or an event by a CRM
-      user on the person's lead or contact, or a status change into SAL, SQL or Disqualified.
-    - mql_acceptance: from the MQL to acceptance (SAL or SQL) or rejection (Disqualified,
-      Recycled).
-    - stalled_recycle: from the first of SAL/SQL to an opportunity, a recycle or a
-      disqualification.
-    Touches and status changes before the start don't count; touches after the cycle ended
-    belong to the next cycle. -#}
+{#- One candidate SLA instance per per-lead policy x person x cycle, computed from the policy's
+    row in sla_policies (int_sla_policy_events, grain lead): the clock starts at the cycle's
+    start_event, the first of its satisfy_events satisfies it, and the owner at the start runs
+    the clock.
+    - Start events: mql, sal, sql, sal_or_sql (the first of SAL and SQL). A cycle without the
+      start event has no instance.
+    - Satisfy events: the cycle's milestones (sal, sql, opportunity, won, lost, disqualified,
+      recycled) count as they are, since they belong to the cycle; sales touches (task: a
+      completed task, event: an event, by a CRM user on the person's lead or contact) count from
+      the start to the end of the cycle: a touch before the start doesn't count, one after the
+      cycle ended belongs to the next cycle.
+    - On a tie, the event listed first in satisfy_events names satisfied_by (task and event both
+      say sales_touch). -#}
 with
+
+policy_events as (
+    select * from {{ ref('int_sla_policy_events') }}
+    where policy_grain = 'lead' and is_known
+),
 
 cycles as (
     select * from {{ ref('fct_lead_cycles') }}
@@ -54,88 +62,143 @@ person_touches as (
         on touches.who_id = persons.source_record_id
 ),
 
-first_touches as (
+start_events as (
     select
-        cycles.person_key,
-        cycles.cycle_number,
-        min(person_touches.touched_at) as first_touched_at
-    from cycles
-    inner join person_touches
-        on
-            cycles.person_key = person_touches.person_key
-            and cycles.mql_at <= person_touches.touched_at
-            and (cycles.cycle_ended_at is null or cycles.cycle_ended_at >= person_touches.touched_at)
-    where cycles.mql_at is not null
-    group by cycles.person_key, cycles.cycle_number
+        policy_key,
+        event_code
+    from policy_events
+    where event_role = 'start'
 ),
 
-candidates as (
+satisfy_events as (
     select
-        'mql_follow_up' as policy_key,
+        policy_key,
+        event_code,
+        event_position,
+        satisfied_by
+    from policy_events
+    where event_role = 'satisfy'
+),
+
+starts as (
+    select
+        start_events.policy_key,
         cycles.person_key,
         cycles.cycle_number,
         cycles.crm_lead_id,
         cycles.owner_id,
-        cycles.mql_at as started_at,
-        least(
-            first_touches.first_touched_at, cycles.sal_at, cycles.sql_at, cycles.disqualified_at
-        ) as satisfied_at,
-        case least(
-            first_touches.first_touched_at, cycles.sal_at, cycles.sql_at, cycles.disqualified_at
-        )
-            when first_touches.first_touched_at then 'sales_touch'
-            when cycles.sal_at then 'sal'
-            when cycles.sql_at then 'sql'
-            when cycles.disqualified_at then 'disqualified'
-        end as satisfied_by
+        cycles.cycle_ended_at,
+        case start_events.event_code
+            when 'mql' then cycles.mql_at
+            when 'sal' then cycles.sal_at
+            when 'sql' then cycles.sql_at
+            when 'sal_or_sql' then least(cycles.sal_at, cycles.sql_at)
+        end as started_at
     from cycles
-    left join first_touches
+    cross join start_events
+),
+
+instances as (
+    select * from starts
+    where started_at is not null
+),
+
+milestone_satisfactions as (
+    select
+        instances.policy_key,
+        instances.person_key,
+        instances.cycle_number,
+        satisfy_events.event_position,
+        satisfy_events.satisfied_by,
+        case satisfy_events.event_code
+            when 'sal' then cycles.sal_at
+            when 'sql' then cycles.sql_at
+            when 'opportunity' then cycles.opportunity_created_at
+            when 'won' then cycles.won_at
+            when 'lost' then cycles.lost_at
+            when 'disqualified' then cycles.disqualified_at
+            when 'recycled' then cycles.recycled_at
+        end as satisfied_at
+    from instances
+    inner join satisfy_events
+        on instances.policy_key = satisfy_events.policy_key
+    inner join cycles
         on
-            cycles.person_key = first_touches.person_key
-            and cycles.cycle_number = first_touches.cycle_number
-    where cycles.mql_at is not null
+            instances.person_key = cycles.person_key
+            and instances.cycle_number = cycles.cycle_number
+),
+
+touch_satisfactions as (
+    select
+        instances.policy_key,
+        instances.person_key,
+        instances.cycle_number,
+        satisfy_events.event_position,
+        satisfy_events.satisfied_by,
+        min(person_touches.touched_at) as satisfied_at
+    from instances
+    inner join satisfy_events
+        on instances.policy_key = satisfy_events.policy_key
+    inner join person_touches
+        on
+            instances.person_key = person_touches.person_key
+            and satisfy_events.event_code = person_touches.touch_type
+            and instances.started_at <= person_touches.touched_at
+            and (
+                instances.cycle_ended_at is null
+                or instances.cycle_ended_at >= person_touches.touched_at
+            )
+    group by 1, 2, 3, 4, 5
+),
+
+satisfactions as (
+    select * from milestone_satisfactions
+    where satisfied_at is not null
 
     union all
 
+    select * from touch_satisfactions
+),
+
+first_satisfactions as (
     select
-        'mql_acceptance' as policy_key,
+        policy_key,
         person_key,
         cycle_number,
-        crm_lead_id,
-        owner_id,
-        mql_at as started_at,
-        least(sal_at, sql_at, disqualified_at, recycled_at) as satisfied_at,
-        case least(sal_at, sql_at, disqualified_at, recycled_at)
-            when sal_at then 'sal'
-            when sql_at then 'sql'
-            when disqualified_at then 'disqualified'
-            when recycled_at then 'recycled'
-        end as satisfied_by
-    from cycles
-    where mql_at is not null
+        satisfied_at,
+        satisfied_by,
+        row_number() over (
+            partition by policy_key, person_key, cycle_number
+            order by satisfied_at, event_position
+        ) as satisfaction_rank
+    from satisfactions
+),
 
-    union all
-
+candidates as (
     select
-        'stalled_recycle' as policy_key,
-        person_key,
-        cycle_number,
-        crm_lead_id,
-        owner_id,
-        least(sal_at, sql_at) as started_at,
-        least(opportunity_created_at, recycled_at, disqualified_at) as satisfied_at,
-        case least(opportunity_created_at, recycled_at, disqualified_at)
-            when opportunity_created_at then 'opportunity'
-            when recycled_at then 'recycled'
-            when disqualified_at then 'disqualified'
-        end as satisfied_by
-    from cycles
-    where sal_at is not null or sql_at is not null
+        instances.policy_key,
+        instances.person_key,
+        instances.cycle_number,
+        instances.crm_lead_id,
+        instances.owner_id,
+        instances.started_at,
+        first_satisfactions.satisfied_at,
+        first_satisfactions.satisfied_by
+    from instances
+    left join first_satisfactions
+        on
+            instances.policy_key = first_satisfactions.policy_key
+            and instances.person_key = first_satisfactions.person_key
+            and instances.cycle_number = first_satisfactions.cycle_number
+            and first_satisfactions.satisfaction_rank = 1
 ),
 
 final as (
     select
         candidates.*,
+        {{ dbt.concat(["candidates.person_key", "'|'",
+                       dbt.cast("candidates.cycle_number", dbt.type_string())]) }}
+            as subject_id,
         coalesce(users.team, 'unassigned') as owner_team,
         coalesce(users.time_zone, 'UTC') as time_zone,
         case

@@ -1,7 +1,9 @@
-{#- One row per SLA policy x person x cycle for the per-lead policies, and one row per month x
-    segment for the marketing volume and quality policies, judged at as-of. Business clocks run
-    in the time zone of the owner at the SLA start (int_sla_clock_days); calendar clocks count
-    every minute. -#}
+{#- One row per SLA policy x person x cycle for the per-lead policies, one per policy x
+    opportunity x stage entered for the per-opportunity policies, and one row per month x segment
+    for the marketing volume and quality policies, judged at as-of. Business clocks run in the
+    time zone of the owner at the SLA start (int_sla_clock_days); calendar clocks count every
+    minute. Which instances a policy has comes from its sla_policies row (int_sla_policy_events):
+    the grain of its start event, and its satisfy events (for a period policy, its measure). -#}
 with
 
 policies as (
@@ -16,8 +18,51 @@ policies as (
     from {{ ref('sla_policies') }}
 ),
 
+policy_events as (
+    select * from {{ ref('int_sla_policy_events') }}
+    where is_known
+),
+
 lead_instances as (
-    select * from {{ ref('int_sla_lead_instances') }}
+    select
+        policy_key,
+        subject_id,
+        person_key,
+        cycle_number,
+        crm_lead_id,
+        owner_id,
+        owner_team,
+        time_zone,
+        clock_id,
+        started_at,
+        satisfied_at,
+        satisfied_by,
+        cast(null as {{ dbt.type_string() }}) as opportunity_id,
+        cast(null as {{ dbt.type_string() }}) as opportunity_stage_name,
+        cast(null as date) as expected_close_date,
+        cast(null as {{ dbt.type_timestamp() }}) as deadline_at
+    from {{ ref('int_sla_lead_instances') }}
+
+    union all
+
+    select
+        policy_key,
+        subject_id,
+        person_key,
+        cycle_number,
+        crm_lead_id,
+        owner_id,
+        owner_team,
+        time_zone,
+        clock_id,
+        started_at,
+        satisfied_at,
+        satisfied_by,
+        opportunity_id,
+        opportunity_stage_name,
+        expected_close_date,
+        deadline_at
+    from {{ ref('int_sla_opportunity_instances') }}
 ),
 
 clock_days as (
@@ -79,9 +124,21 @@ business_due as (
             <= due_day.cumulative_minutes_before + due_day.business_minutes
 ),
 
-lead_facts as (
+-- A deadline of its own (an opportunity's expected close date) comes first when it is earlier.
+clocked_due as (
+    select
+        *,
+        case
+            when clock = 'business' then business_due_at
+            else {{ dbt.dateadd('minute', 'target_minutes', 'started_at') }}
+        end as clock_due_at
+    from business_due
+),
+
+instance_facts as (
     select
         policy_key,
+        subject_id,
         owning_team,
         clock,
         person_key,
@@ -90,11 +147,11 @@ lead_facts as (
         owner_id as owner_user_id,
         owner_team,
         time_zone,
+        opportunity_id,
+        opportunity_stage_name,
+        expected_close_date,
         started_at,
-        case
-            when clock = 'business' then business_due_at
-            else {{ dbt.dateadd('minute', 'target_minutes', 'started_at') }}
-        end as due_at,
+        case when deadline_at < clock_due_at then deadline_at else clock_due_at end as due_at,
         satisfied_by_as_of_at as satisfied_at,
         case when satisfied_by_as_of_at is not null then satisfied_by end as satisfied_by,
         target_minutes,
@@ -104,11 +161,12 @@ lead_facts as (
             else round({{ dbt.datediff('started_at', 'clock_stopped_at', 'second') }} / 60.0, 2)
         end as business_minutes_elapsed,
         as_of_at
-    from business_due
+    from clocked_due
 ),
 
--- Marketing's side: MQL volume per segment and month against mql_targets, and the share of a
--- month's MQLs sales accepted against the agreed floor.
+-- Marketing's side: MQL volume per segment and month against mql_targets (measure mql_count),
+-- and the share of a month's MQLs sales accepted against the policy's floor (mql_to_sal_rate).
+-- A month without MQLs has no rate: its quality is not_measured, neither met nor breached.
 cycles as (
     select
         fct_lead_cycles.*,
@@ -141,6 +199,18 @@ floors as (
     select * from {{ ref('sla_floors') }}
 ),
 
+owners as (
+    select * from {{ ref('sla_owners') }}
+),
+
+measures as (
+    select
+        policy_key,
+        event_code as measure_code
+    from policy_events
+    where policy_grain = 'period' and event_role = 'satisfy'
+),
+
 months as (
     select
         targets.month_start_date,
@@ -166,24 +236,26 @@ months as (
 
 period_facts as (
     select
-        'mql_volume' as policy_key,
-        month_start_date,
-        segment_code,
-        cast(mqls as {{ dbt.type_float() }}) as measured_value,
-        cast(mql_target as {{ dbt.type_float() }}) as target_value,
+        measures.policy_key,
+        months.month_start_date,
+        months.segment_code,
+        cast(months.mqls as {{ dbt.type_float() }}) as measured_value,
+        cast(months.mql_target as {{ dbt.type_float() }}) as target_value,
         case
-            when mqls >= mql_target then 'met'
-            when as_of_at >= month_end_at then 'breached'
+            when months.mqls >= months.mql_target then 'met'
+            when months.as_of_at >= months.month_end_at then 'breached'
             else 'open'
         end as status,
-        month_end_at,
-        as_of_at
+        months.month_end_at,
+        months.as_of_at
     from months
+    inner join measures
+        on measures.measure_code = 'mql_count'
 
     union all
 
     select
-        'mql_quality' as policy_key,
+        measures.policy_key,
         months.month_start_date,
         months.segment_code,
         case when months.mqls > 0 then 1.0 * months.accepted_mqls / months.mqls end
@@ -191,27 +263,31 @@ period_facts as (
         floors.floor_rate as target_value,
         case
             when months.as_of_at < months.month_end_at then 'open'
-            when months.mqls = 0 then 'met'
+            when months.mqls = 0 then 'not_measured'
             when 1.0 * months.accepted_mqls / months.mqls >= floors.floor_rate then 'met'
             else 'breached'
         end as status,
         months.month_end_at,
         months.as_of_at
     from months
+    inner join measures
+        on measures.measure_code = 'mql_to_sal_rate'
     inner join floors
-        on floors.policy_key = 'mql_quality'
+        on measures.policy_key = floors.policy_key
 ),
 
 final as (
     select
-        {{ dbt.hash(dbt.concat(["policy_key", "'|'", "person_key", "'|'",
-            dbt.cast("cycle_number", dbt.type_string())])) }} as sla_key,
+        {{ dbt.hash(dbt.concat(["policy_key", "'|'", "subject_id"])) }} as sla_key,
         policy_key,
         owning_team,
         clock,
         person_key,
         crm_lead_id,
         cycle_number,
+        opportunity_id,
+        opportunity_stage_name,
+        expected_close_date,
         owner_user_id,
         owner_team,
         time_zone,
@@ -227,7 +303,7 @@ final as (
         cast(null as {{ dbt.type_float() }}) as measured_value,
         cast(null as {{ dbt.type_float() }}) as target_value,
         as_of_at
-    from lead_facts
+    from instance_facts
 
     union all
 
@@ -241,7 +317,10 @@ final as (
         cast(null as {{ dbt.type_string() }}) as person_key,
         cast(null as {{ dbt.type_string() }}) as crm_lead_id,
         cast(null as {{ dbt.type_int() }}) as cycle_number,
-        cast(null as {{ dbt.type_string() }}) as owner_user_id,
+        cast(null as {{ dbt.type_string() }}) as opportunity_id,
+        cast(null as {{ dbt.type_string() }}) as opportunity_stage_name,
+        cast(null as date) as expected_close_date,
+        owners.owner_user_id,
         policies.owning_team as owner_team,
         cast(null as {{ dbt.type_string() }}) as time_zone,
         cast(period_facts.month_start_date as {{ dbt.type_timestamp() }}) as started_at,
@@ -259,6 +338,10 @@ final as (
     from period_facts
     inner join policies
         on period_facts.policy_key = policies.policy_key
+    left join owners
+        on
+            period_facts.policy_key = owners.policy_key
+            and period_facts.segment_code = owners.segment_code
 )
 
 select * from final

@@ -1,6 +1,7 @@
 {#- SLA compliance per week and month x policy x team x owner: the numbers the joint weekly and
     monthly reviews enforce. compliance_rate = met / (met + breached + open_breached): instances
-    still inside their window are not judged yet. -#}
+    still inside their window are not judged yet, and not_measured ones (a month without MQLs
+    has no quality rate) are never judged. -#}
 with
 
 instances as (
@@ -37,6 +38,7 @@ final as (
         sum(case when status = 'breached' then 1 else 0 end) as breached,
         sum(case when status = 'open' then 1 else 0 end) as open,
         sum(case when status = 'open_breached' then 1 else 0 end) as open_breached,
+        sum(case when status = 'not_measured' then 1 else 0 end) as not_measured,
         1.0 * sum(case when status = 'met' then 1 else 0 end)
         / nullif(sum(case when status in ('met', 'breached', 'open_breached') then 1 else 0 end), 0)
             as compliance_rate,
