@@ -117,19 +117,28 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
     # Marketing engagement and the score crossing decide the first MQL of inbound people.
     inbound = np.flatnonzero(~people.is_outbound)
     triggers = engagement.first_cycle_triggers(rng, inbound, people.created_at, as_of, programs)
-    triggers = engagement.finalize_scores(triggers)
-    crossing = engagement.threshold_crossings(triggers, leads)
+    legacy = engagement.legacy_points(rng, inbound, people.created_at, as_of)
+    no_resets = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    first_scores = engagement.score_log(triggers, legacy, no_resets, as_of)
+    crossing = engagement.threshold_crossings(first_scores, leads)
     first_mql = np.full(leads, np.nan)
     by_score = ~np.isnan(crossing) & (rng.random(leads) < 0.92)
     first_mql[by_score] = crossing[by_score] + rng.uniform(60, 900, by_score.sum())
     best_score = np.zeros(leads)
-    np.maximum.at(best_score, triggers.person, triggers.score_after)
+    np.maximum.at(best_score, first_scores.person, first_scores.score)
     manual = np.isnan(crossing) & (best_score >= 40) & (rng.random(leads) < 0.08)
     manual &= ~people.is_outbound
     first_mql[manual] = (
         people.created_at[manual] + rng.uniform(5, 60, manual.sum()) * SECONDS_PER_DAY
     )
     first_mql[first_mql > as_of] = np.nan
+    # The more a person engaged by the MQL, the likelier sales accepts, qualifies and wins them.
+    mql_person = np.flatnonzero(~np.isnan(first_mql))
+    lift = np.ones(leads)
+    lift[mql_person] = engagement.conversion_lift(
+        first_scores.score_at(mql_person, np.ones(len(mql_person), np.int64), first_mql[mql_person])
+    )
+    lift[mql_person] /= lift[mql_person].mean() if len(mql_person) else 1
 
     life = lifecycle.simulate(
         rng,
@@ -141,6 +150,7 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
         accounts.owner[people.account],
         users.integration_user,
         workhours.UTC_OFFSET_HOURS[users.time_zone_of],
+        lift,
     )
 
     # Re-qualifying engagement for later cycles; cycle-1 engagement stops at the recycle.
@@ -174,13 +184,8 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
     all_triggers = engagement.Triggers(
         *(getattr(all_triggers, f)[keep] for f in engagement.Triggers.__annotations__)
     )
-    all_triggers = engagement.finalize_scores(all_triggers)
-    score_at_recycle = np.zeros(len(order))
-    trigger_key = all_triggers.person * 8 + all_triggers.cycle
-    if has_recycle:
-        found = np.minimum(np.searchsorted(recycle_key[order], trigger_key), len(order) - 1)
-        matched = recycle_key[order][found] == trigger_key
-        np.maximum.at(score_at_recycle, found[matched], all_triggers.score_after[matched])
+    # The MAS resets the score on recycle (a second after it learns of it).
+    scores = engagement.score_log(all_triggers, legacy, (r_person, r_cycle, r_at + 1), as_of)
 
     # Conversions: a contact and (usually) a new-business opportunity.
     conversions = life.conversions
@@ -191,7 +196,14 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
     contact_number = np.zeros(leads, dtype=np.int64)
     contact_number[c_person] = np.arange(1, len(c_person) + 1)
     opportunities = make_opportunities(
-        rng, as_of, c_person, c_at, people.account, accounts.employees, accounts.owner
+        rng,
+        as_of,
+        c_person,
+        c_at,
+        people.account,
+        accounts.employees,
+        accounts.owner,
+        conversions.get("lift"),
     )
     opportunity_number = np.zeros(leads, dtype=np.int64)
     new_business = opportunities.person >= 0
@@ -271,13 +283,7 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
     marketo.trigger_activities(
         rng, log, mas_triggers, channel_index, np.nan_to_num(person_mas_created, nan=0.0)
     )
-    reset = (
-        life.in_mas[r_person[order]] & (score_at_recycle > 0) if has_recycle else np.zeros(0, bool)
-    )
-    if has_recycle:
-        marketo.score_resets(
-            log, r_person[order][reset], r_at[order][reset], score_at_recycle[reset]
-        )
+    marketo.score_changes(log, scores, life.in_mas[scores.person])
     marketo.noise_activities(rng, log, mas_person, mas_created, programs, as_of)
 
     ev = life.status_events
@@ -298,15 +304,12 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
     marketo.status_changes(rng, log, ev_person, mas_at, ev_status, previous, from_sync)
     mas_status = salesforce.last_status(ev_person, mas_at, ev_status, leads, mas_initial)
 
+    # The score log is in time order per person: its last change holds the current score.
     score = np.zeros(leads)
-    t_order = np.lexsort((all_triggers.at, all_triggers.person))
-    score[all_triggers.person[t_order]] = all_triggers.score_after[t_order]
-    last_trigger = np.zeros(leads)
-    last_trigger[all_triggers.person[t_order]] = all_triggers.at[t_order]
-    last_recycle = np.zeros(leads)
-    np.maximum.at(last_recycle, r_person, r_at) if len(r_person) else None
-    score[last_recycle > last_trigger] = 0
-    updated = np.fmax(last_trigger, np.fmax(last_recycle, np.nan_to_num(last_change, nan=0)))
+    score[scores.person] = scores.score
+    last_scored = np.zeros(leads)
+    last_scored[scores.person] = np.minimum(scores.at + 1, as_of)
+    updated = np.fmax(last_scored, np.nan_to_num(last_change, nan=0))
 
     survivors = mas_person[rng.random(len(mas_person)) < 0.025]
     losers = marketo.merges(rng, log, survivors, people.created_at[survivors], leads + 1, as_of)

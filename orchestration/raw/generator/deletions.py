@@ -73,7 +73,9 @@ def _crm(rng: np.random.Generator, tables: dict[str, pa.Table]) -> None:
         if name != "salesforce.lead_history":  # leaves: a few deleted on their own
             leaf = rng.random(table.num_rows) < LEAF_SHARE
             soft |= leaf
-            hard |= leaf & (rng.random(table.num_rows) < PURGED_SHARE)
+            purged_leaf = leaf & (rng.random(table.num_rows) < PURGED_SHARE)
+            purged_leaf[np.flatnonzero(leaf)[:1]] = True  # at least one, when any
+            hard |= purged_leaf
         tables[name] = _mark(table, soft, hard)
 
 

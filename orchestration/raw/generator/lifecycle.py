@@ -79,9 +79,11 @@ def simulate(
     account_ae: np.ndarray,
     integration_user: int,
     user_offset_hours: np.ndarray,
+    lift: np.ndarray,
 ) -> Lifecycle:
     """`user_offset_hours[u]` is user number u's UTC offset (for working hours); `account_ae` is
-    the AE who owns each person's account and meets the SQLs."""
+    the AE who owns each person's account and meets the SQLs. `lift` scales a person's odds of
+    acceptance and qualification in the first cycle (engagement at the MQL)."""
     people = len(created_at)
     clock = _Clock(rng, as_of)
     status_events, touches, conversions = Events(), Events(), Events()
@@ -158,11 +160,15 @@ def simulate(
             is_completed=rng.random(m) > 0.05,
         )
 
+        odds = lift[person] if cycle == 1 else np.ones(m)
         fate = rng.random(m)
-        accept = np.where(via_mql, followed & (fate < 0.66), fate < 0.5)
+        accepted = np.clip(0.66 * odds, 0.05, 0.92)
+        # The fates other than acceptance keep their proportions (of the original 0.66-1 range).
+        rest = 0.66 + (fate - accepted) / (1 - accepted) * 0.34
+        accept = np.where(via_mql, followed & (fate < accepted), fate < 0.5)
         direct_sql = ~via_mql & (fate >= 0.5) & (fate < 0.8)
-        reject = np.where(via_mql, followed & (fate >= 0.66) & (fate < 0.78), fate >= 0.8)
-        recycle_now = via_mql & followed & (fate >= 0.78) & (fate < 0.9)
+        reject = np.where(via_mql, followed & (fate >= accepted) & (rest < 0.78), fate >= 0.8)
+        recycle_now = via_mql & followed & (fate >= accepted) & (rest >= 0.78) & (rest < 0.9)
         leak_recycle = via_mql & ~followed & (fate < 0.15)
 
         sal_at = clock.after(touch_at, 0, 3, accept)
@@ -177,9 +183,10 @@ def simulate(
         recycle_actor = np.where(leak_recycle, integration_user, owner)
 
         after_sal = rng.random(m)
-        sql_from_sal = clock.after(sal_at, 1, 21, after_sal < 0.55)
+        qualified = np.clip(0.55 * odds, 0.05, 0.9)
+        sql_from_sal = clock.after(sal_at, 1, 21, after_sal < qualified)
         sql_at = np.where(np.isnan(sql_at), sql_from_sal, sql_at)
-        recycle_from_sal = clock.after(sal_at, 14, 75, after_sal >= 0.75)
+        recycle_from_sal = clock.after(sal_at, 14, 75, after_sal >= np.maximum(qualified, 0.75))
 
         after_sql = rng.random(m)
         converted_at = clock.after(sql_at, 1, 14, after_sql < 0.8)
@@ -223,7 +230,7 @@ def simulate(
             is_meeting=np.ones(m, bool),
             is_completed=np.ones(m, bool),
         )
-        conversions.add(~np.isnan(converted_at), person=person, at=converted_at)
+        conversions.add(~np.isnan(converted_at), person=person, at=converted_at, lift=odds)
         recycles.add(recycled, person=person, cycle=cycle_of, at=recycle_at)
 
         # A recycled lead that engages again qualifies again: the next lifecycle cycle.

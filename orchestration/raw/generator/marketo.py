@@ -18,7 +18,14 @@ from orchestration.raw.generator.columns import (
     sf_ids_or_null,
     timestamps,
 )
-from orchestration.raw.generator.engagement import FORM, PROGRAM, REASONS, VISIT, Triggers
+from orchestration.raw.generator.engagement import (
+    FORM,
+    PROGRAM,
+    REASONS,
+    VISIT,
+    ScoreLog,
+    Triggers,
+)
 from orchestration.raw.generator.lifecycle import STATUS_INDEX, STATUSES
 
 
@@ -152,18 +159,6 @@ def trigger_activities(
             )
         else:
             _progressions(rng, log, person, at, program, channel_index, mas_created)
-    points = t.points
-    log.add(
-        "activity_change_score",
-        t.person + 1,
-        t.at + 1,
-        primary_attribute_value=pa.array(np.full(len(kind), "Lead Score")).cast(pa.string()),
-        change_value=concat_text("+", pa.array(points.astype(str))),
-        old_value=pa.array((t.score_after - points).astype(np.int32)),
-        new_value=pa.array(t.score_after.astype(np.int32)),
-        reason=choice_text(REASONS, kind),
-        campaign_id=pa.array(t.program * 2 - 1),
-    )
 
 
 def _progressions(rng, log, lead_id, at, program, channel_index, mas_created) -> None:
@@ -196,18 +191,24 @@ def _progressions(rng, log, lead_id, at, program, channel_index, mas_created) ->
     )
 
 
-def score_resets(log: ActivityLog, person, at, score):
-    n = len(person)
+def score_changes(log: ActivityLog, scores: ScoreLog, in_mas: np.ndarray) -> None:
+    """Each score change a second after its cause (reasons as the MAS's scoring campaigns name
+    them); trigger points carry their program's trigger campaign."""
+    n = int(in_mas.sum())
+    change = scores.change[in_mas].astype(np.int64)
+    program = scores.program[in_mas]
     log.add(
         "activity_change_score",
-        person + 1,
-        at + 2,
+        scores.person[in_mas] + 1,
+        np.minimum(scores.at[in_mas] + 1, log.as_of),
         primary_attribute_value=pa.array(np.full(n, "Lead Score")).cast(pa.string()),
-        change_value=concat_text("-", pa.array(score.astype(np.int64).astype(str))),
-        old_value=pa.array(score.astype(np.int32)),
-        new_value=pa.array(np.zeros(n, dtype=np.int32)),
-        reason=pa.array(np.full(n, "Recycled: score reset")).cast(pa.string()),
-        campaign_id=pa.nulls(n, pa.int64()),
+        change_value=concat_text(
+            choice_text(("-", "+"), (change > 0).astype(int)), pa.array(np.abs(change).astype(str))
+        ),
+        old_value=pa.array((scores.score[in_mas] - change).astype(np.int32)),
+        new_value=pa.array(scores.score[in_mas].astype(np.int32)),
+        reason=choice_text(REASONS, scores.reason[in_mas]),
+        campaign_id=pa.array(program * 2 - 1, mask=program == 0),
     )
 
 

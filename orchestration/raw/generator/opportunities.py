@@ -136,7 +136,7 @@ def _assemble(rng, as_of, parts, owners: np.ndarray | None = None) -> Opportunit
     renewal = type_index == 2
     steps = np.where(renewal, rng.integers(1, 3, n), rng.integers(1, N_OPEN + 1, n))
     stage_at, stage_deal, stage_index, close_at = _stages(rng, created, steps, renewal, stalls)
-    plan = _forecast_plan(rng, created, close_at, won, stalls, renewal)
+    plan = _forecast_plan(rng, created, close_at, won, stalls, renewal, amount)
     rows = _history_rows(rng, created, close_at, won, stalls, plan)
     later = stage_index > 0  # the creation row is the first stage's
     rows.append(
@@ -202,17 +202,19 @@ def _quarter_start(at: np.ndarray) -> np.ndarray:
     return (month - month % 3).astype("datetime64[M]").astype("datetime64[s]").astype(float)
 
 
-def _forecast_plan(rng, created, close_at, won, stalls, renewal):
+def _forecast_plan(rng, created, close_at, won, stalls, renewal, amount):
     """When each deal reaches Best Case and Commit (NaN: never), and the close date set then."""
     n = len(created)
     span = close_at - created
     decided = ~stalls
-    committed = np.where(won, rng.random(n) < np.where(renewal, 0.9, 0.8), False)
-    committed |= decided & ~won & (rng.random(n) < 0.22)  # committed, then lost
+    # Big deals get the forecast call's scrutiny: nearly all wins committed, fewer false calls.
+    big = amount >= 100_000
+    committed = won & (rng.random(n) < np.where(big | renewal, 0.95, 0.85))
+    committed |= decided & ~won & (rng.random(n) < np.where(big, 0.12, 0.22))  # then lost
     # The forecast call before the quarter it closes in, or a few weeks before the close.
     call = _quarter_start(close_at) - rng.uniform(0, 10, n) * DAY
     weeks_before = close_at - rng.uniform(7, 35, n) * DAY
-    earliest = created + rng.uniform(0.3, 0.6, n) * span
+    earliest = created + rng.uniform(0.1, 0.3, n) * span
     commit_at = np.where(committed, np.maximum(np.minimum(call, weeks_before), earliest), np.nan)
     # A won deal's committed date is mostly right; a quarter of reps are optimistic and slip.
     optimistic = won & (rng.random(n) < 0.2)
