@@ -822,3 +822,24 @@ def test_the_mas_scores_by_the_agreed_rules_except_a_legacy_campaign(
         "select count(*) from marketo.activity_change_score where change_value like '-%'",
     )
     assert decays > 0.2 * len(rows), "points expire: the MAS records the decay"
+
+
+def test_quotas_name_every_ae_and_team_and_add_up() -> None:
+    quotas = pd.read_csv(Path(__file__).parents[2] / "seeds" / "quotas.csv")
+    users = make_users(np.random.default_rng(0), DEFAULT_LEADS, 1.7e9).table.to_pandas()
+    aes = users[users.title == "Account Executive"]
+    quarters = pd.date_range("2024-01-01", "2028-10-01", freq="QS").strftime("%Y-%m-%d")
+    reps = quotas[quotas.quota_owner_type == "rep"]
+    teams = quotas[quotas.quota_owner_type == "team"]
+    assert set(reps.quota_owner) == set(aes.id)
+    assert set(teams.quota_owner) == set(aes.department)
+    assert set(quotas.period_start_date) == set(quarters)
+    assert len(reps) == len(aes) * len(quarters)
+    team_of = dict(zip(aes.id, aes.department, strict=True))
+    summed = (
+        reps.assign(team=reps.quota_owner.map(team_of))
+        .groupby(["period_start_date", "team"])
+        .quota_amount.sum()
+    )
+    stated = teams.set_index(["period_start_date", "quota_owner"]).quota_amount
+    assert (summed.sort_index().values == stated.sort_index().values).all()
