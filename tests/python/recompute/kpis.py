@@ -289,7 +289,9 @@ class Recomputation:
         booked = self.forecastable_bookings(period)
         commit = float(self.committed(period).amount.sum())
         value = max(0.0, 1 - abs(booked - commit) / booked) if booked else None
-        return Measure(value, booked, commit, compare_parts=False)
+        # The formula names no numerator and denominator: reported as (commit, bookings), the
+        # call and what could have been called, but only the value is compared.
+        return Measure(value, commit, booked, compare_parts=False)
 
     # The SLA exception ------------------------------------------------------------------------
 
