@@ -1,9 +1,11 @@
 -- Every sla_policies row drives its instances: its start_event and each item of its
 -- satisfy_events are in the SLA event vocabulary (int_sla_policy_events), of the grain of its
 -- start event, and a period policy names exactly one measure. Fails with one row per problem,
--- naming the policy: a policy the models cannot compute would otherwise yield no instances.
-{{ config(severity="error", store_failures=true) }}
+-- naming the policy (a policy the models cannot compute would otherwise yield no instances
+-- without a word), and writes each problem to the log, since dbt reports only the count.
+{{ config(severity="error") }}
 
+{% set problems_sql %}
 with
 
 policies as (
@@ -64,3 +66,13 @@ final as (
 )
 
 select * from final
+{% endset %}
+
+{%- if execute and load_relation(ref('int_sla_policy_events')) is not none -%}
+    {%- for problem in run_query(problems_sql).rows -%}
+        {{ log("sla_policies row '" ~ problem[0] ~ "', " ~ problem[1] ~ " '" ~ problem[2]
+               ~ "': " ~ problem[3], info=true) }}
+    {%- endfor -%}
+{%- endif %}
+
+{{ problems_sql }}

@@ -88,6 +88,13 @@ starts as (
         cycles.crm_lead_id,
         cycles.owner_id,
         cycles.cycle_ended_at,
+        cycles.sal_at,
+        cycles.sql_at,
+        cycles.opportunity_created_at,
+        cycles.won_at,
+        cycles.lost_at,
+        cycles.disqualified_at,
+        cycles.recycled_at,
         case start_events.event_code
             when 'mql' then cycles.mql_at
             when 'sal' then cycles.sal_at
@@ -111,21 +118,17 @@ milestone_satisfactions as (
         satisfy_events.event_position,
         satisfy_events.satisfied_by,
         case satisfy_events.event_code
-            when 'sal' then cycles.sal_at
-            when 'sql' then cycles.sql_at
-            when 'opportunity' then cycles.opportunity_created_at
-            when 'won' then cycles.won_at
-            when 'lost' then cycles.lost_at
-            when 'disqualified' then cycles.disqualified_at
-            when 'recycled' then cycles.recycled_at
+            when 'sal' then instances.sal_at
+            when 'sql' then instances.sql_at
+            when 'opportunity' then instances.opportunity_created_at
+            when 'won' then instances.won_at
+            when 'lost' then instances.lost_at
+            when 'disqualified' then instances.disqualified_at
+            when 'recycled' then instances.recycled_at
         end as satisfied_at
     from instances
     inner join satisfy_events
         on instances.policy_key = satisfy_events.policy_key
-    inner join cycles
-        on
-            instances.person_key = cycles.person_key
-            and instances.cycle_number = cycles.cycle_number
 ),
 
 touch_satisfactions as (

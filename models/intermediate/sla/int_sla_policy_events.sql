@@ -11,8 +11,7 @@
     - opportunity (int_sla_opportunity_instances, per opportunity x stage entered).
     - period (fct_sla_instances, per month x segment): one measure, compared with mql_targets
       (mql_count) or with the policy's sla_floors row (mql_to_sal_rate).
-    Ephemeral, so the seed's test needs only the seed loaded. -#}
-{{ config(materialized="ephemeral") }}
+    A table, so that test can name the failing rows in the log. -#}
 
 with
 
