@@ -126,6 +126,57 @@ def _count(group: pd.DataFrame) -> float:
     return float(len(group))
 
 
+def _windows() -> dict[tuple[str, str], int]:
+    """The agreed conversion windows, read from the seed file itself."""
+    with (PROJECT_DIR / "seeds" / "conversion_windows.csv").open() as seed:
+        return {
+            (row["from_stage"], row["to_stage"]): int(row["window_days"])
+            for row in csv.DictReader(seed)
+        }
+
+
+# The conversion KPIs as the definitions word them: (kpi, from-stage, to-stage, the column of
+# the from-stage's entry, the columns whose earliest value is reaching the to-stage). MQL and SAL
+# are handoffs, reached only with their own recorded moment; SQL and opportunity pass through.
+CONVERSIONS = [
+    ("lead_to_mql_rate", "lead", "mql", "lead_at", ["mql_at"]),
+    ("mql_to_sal_rate", "mql", "sal", "mql_at", ["sal_at"]),
+    ("sal_to_sql_rate", "sal", "sql", "sal_at", ["sql_at", "opportunity_created_at", "won_at"]),
+    (
+        "sql_to_opportunity_rate",
+        "sql",
+        "opportunity",
+        "sql_at",
+        ["opportunity_created_at", "won_at"],
+    ),
+    ("mql_to_won_rate", "mql", "won", "mql_at", ["won_at"]),
+]
+
+
+def _converted_within_window(
+    cycles: pd.DataFrame, entered: str, reached: list[str], window_days: int
+) -> pd.Series:
+    reached_at = cycles[reached].apply(pd.to_datetime).min(axis=1)
+    deadline = pd.to_datetime(cycles[entered]) + pd.Timedelta(days=window_days)
+    return reached_at.notna() & (reached_at <= deadline)
+
+
+def _growth(values: KpiValues) -> KpiValues:
+    """(value - previous period's value) / previous period's value, where both exist."""
+    expected: KpiValues = {}
+    for (grain, period, breakdown_value), current in values.items():
+        offset = pd.DateOffset(months=3 if grain == "quarter" else 1)
+        previous_key = (grain, (pd.Timestamp(period) - offset).date(), breakdown_value)
+        if previous_key not in values:
+            continue
+        previous = values[previous_key]
+        if current is None or previous is None or previous == 0:
+            expected[(grain, period, breakdown_value)] = None
+        else:
+            expected[(grain, period, breakdown_value)] = (current - previous) / previous
+    return expected
+
+
 def test_every_agreed_kpi_is_published(built: Built) -> None:
     database, _ = built
     with (PROJECT_DIR / "seeds" / "kpi_definitions.csv").open() as definitions:
@@ -141,12 +192,51 @@ def test_mqls_and_cohort_conversion_match_the_lead_cycles(
 ) -> None:
     database, _ = built
     _assert_agree(_recompute(cycles, "mql_at", _count), _mart(database, "mqls"))
-    reached_sal = cycles[["sal_at", "sql_at", "opportunity_created_at", "won_at"]].notna()
-    cycles = cycles.assign(reached_sal=reached_sal.any(axis=1))
-    _assert_agree(
-        _recompute(cycles, "mql_at", lambda g: g.reached_sal.sum(), _count, by="segment_code"),
-        _mart(database, "mql_to_sal_rate", "segment"),
+    windows = _windows()
+    for kpi_code, from_stage, to_stage, entered, reached in CONVERSIONS:
+        converted = _converted_within_window(
+            cycles, entered, reached, windows[(from_stage, to_stage)]
+        )
+        cohort = cycles.assign(converted=converted)
+        for by, breakdown in [(None, "total"), ("segment_code", "segment")]:
+            _assert_agree(
+                _recompute(cohort, entered, lambda g: g.converted.sum(), _count, by=by),
+                _mart(database, kpi_code, breakdown),
+            )
+
+
+def test_a_skipped_handoff_is_not_a_conversion(built: Built, cycles: pd.DataFrame) -> None:
+    """Sales-sourced cycles have no MQL moment, so none of them converts Lead->MQL, and a cycle
+    that skipped SAL isn't counted as accepted."""
+    database, _ = built
+    sales_sourced = cycles[~cycles.is_marketing_sourced.astype(bool) & cycles.lead_at.notna()]
+    assert sales_sourced.mql_at.isna().all()
+    rates = _mart(database, "lead_to_mql_rate", "sourced_by")
+    sales_rates = [value for (_, _, source), value in rates.items() if source == "sales"]
+    assert sales_rates and all(value in (0, None) for value in sales_rates)
+    skipped_sal = cycles[cycles.mql_at.notna() & cycles.sal_at.isna() & cycles.sql_at.notna()]
+    converted = _converted_within_window(cycles, "mql_at", ["sal_at"], _windows()[("mql", "sal")])
+    assert not converted[skipped_sal.index].any()
+
+
+def test_conversion_kpis_are_mature_once_the_window_has_passed(built: Built) -> None:
+    database, _ = built
+    windows = _windows()
+    frame = _frame(
+        database,
+        "select kpi_code, period_end_date, is_complete_period, is_mature, window_days "
+        "from marts.mart_shared_kpis where breakdown = 'total'",
     )
+    as_of = pd.Timestamp(AS_OF)
+    for kpi_code, from_stage, to_stage, _, _ in CONVERSIONS:
+        rows = frame[frame.kpi_code == kpi_code]
+        window = windows[(from_stage, to_stage)]
+        assert (rows.window_days == window).all()
+        expected = pd.to_datetime(rows.period_end_date) + pd.Timedelta(days=window) < as_of
+        assert (rows.is_mature == expected).all(), kpi_code
+        assert rows.is_mature.any() and not rows.is_mature.all(), kpi_code
+    others = frame[~frame.kpi_code.isin([kpi for kpi, *_ in CONVERSIONS])]
+    assert (others.is_mature == others.is_complete_period).all()
 
 
 def test_mql_growth_compares_with_the_previous_period(built: Built, cycles: pd.DataFrame) -> None:
@@ -199,6 +289,45 @@ def test_pipeline_bookings_and_win_rates_match_the_opportunities(
     )
 
 
+def test_sales_kpis_break_down_by_the_owner_and_their_team(
+    built: Built, cycles: pd.DataFrame, opportunities: pd.DataFrame
+) -> None:
+    """Deal KPIs by the opportunity owner (the AE); the cycle KPIs sales is measured by, by the
+    cycle's owner (the SDR), each with the owner's team."""
+    database, _ = built
+    users = _frame(database, "select user_id, team from marts.dim_user")
+    teams = dict(zip(users.user_id, users.team, strict=True))
+    won = opportunities[opportunities.is_won].assign(rep=lambda g: g.owner_id.fillna("unassigned"))
+    _assert_agree(
+        _recompute(won, "close_date", lambda g: g.amount.sum(), by="rep"),
+        _mart(database, "bookings_amount", "rep"),
+    )
+    owned = cycles.assign(
+        rep=cycles.owner_id.fillna("unassigned"),
+        team=cycles.owner_id.map(teams).fillna("unknown"),
+    )
+    for kpi_code, entered in [("sals", "sal_at"), ("sqls", "sql_at")]:
+        for by in ["rep", "team"]:
+            _assert_agree(_recompute(owned, entered, _count, by=by), _mart(database, kpi_code, by))
+    converted = _converted_within_window(
+        owned, "sal_at", ["sql_at", "opportunity_created_at", "won_at"], _windows()[("sal", "sql")]
+    )
+    _assert_agree(
+        _recompute(
+            owned.assign(converted=converted),
+            "sal_at",
+            lambda g: g.converted.sum(),
+            _count,
+            by="team",
+        ),
+        _mart(database, "sal_to_sql_rate", "team"),
+    )
+    assert set(_mart(database, "sals", "team")) and all(
+        value in teams.values() or value == "unknown"
+        for (_, _, value) in _mart(database, "sals", "team")
+    )
+
+
 def test_acquisition_retention_and_cycle_length_match_the_opportunities(
     built: Built, opportunities: pd.DataFrame
 ) -> None:
@@ -207,14 +336,23 @@ def test_acquisition_retention_and_cycle_length_match_the_opportunities(
         ["crm_account_id", "close_date", "created_at", "opportunity_id"]
     )
     first_wins = won.drop_duplicates("crm_account_id")
-    _assert_agree(
-        _recompute(first_wins, "close_date", _count), _mart(database, "new_accounts_acquired")
-    )
+    new_accounts = _recompute(first_wins, "close_date", _count)
+    _assert_agree(new_accounts, _mart(database, "new_accounts_acquired"))
     renewals = opportunities[opportunities.opportunity_type == "Renewal"]
-    _assert_agree(
-        _recompute(renewals, "close_date", lambda g: g.is_won.sum(), _count),
-        _mart(database, "customer_retention_rate"),
-    )
+    retention = _recompute(renewals, "close_date", lambda g: g.is_won.sum(), _count)
+    _assert_agree(retention, _mart(database, "customer_retention_rate"))
+    for growth_kpi, base in [
+        ("new_accounts_growth_rate", new_accounts),
+        ("customer_retention_growth_rate", retention),
+    ]:
+        published = _mart(database, growth_kpi)
+        expected = _growth(base)
+        assert expected, growth_kpi
+        for key, value in expected.items():
+            if value is None:
+                assert published.get(key) is None, (growth_kpi, key)
+            else:
+                assert published[key] == pytest.approx(value), (growth_kpi, key)
     won_pipeline = won[won.is_pipeline].assign(
         days=lambda g: (
             (pd.to_datetime(g.close_date) - pd.to_datetime(g.created_at).dt.normalize()).dt.days
@@ -250,6 +388,56 @@ def test_quota_attainment_is_the_teams_bookings_over_its_quota(
             assert attainment[key] == pytest.approx(booked / quota.quota_amount)
             compared += 1
     assert compared >= 4
+    growth = _mart(database, "quota_attainment_growth_rate", "team")
+    expected = _growth({key: value for key, value in attainment.items() if key[0] == "quarter"})
+    assert expected
+    for key, value in expected.items():
+        assert growth[key] == pytest.approx(value) if value is not None else growth[key] is None
+
+
+def test_forecast_accuracy_compares_the_commit_with_forecastable_bookings(
+    built: Built, opportunities: pd.DataFrame
+) -> None:
+    """Commit from the published start-of-period snapshots; forecastable bookings recomputed
+    from the opportunities: New Business and Expansion won in the period, created before it."""
+    database, _ = built
+    snapshots = _frame(
+        database,
+        "select period_grain, period_start_date, period_end_date, amount, is_committed, "
+        "is_pipeline, expected_close_date from marts.fct_pipeline_snapshots",
+    )
+    pipeline = opportunities[opportunities.is_pipeline & opportunities.is_won]
+    created = pd.to_datetime(pipeline.created_at)
+    closed = pd.to_datetime(pipeline.close_date)
+    commit: dict[tuple[str, date, str], float] = {}
+    bookings: dict[tuple[str, date, str], float] = {}
+    past_due: KpiValues = {}
+    for (grain, start, end), group in snapshots.groupby(
+        ["period_grain", "period_start_date", "period_end_date"]
+    ):
+        start, end = pd.Timestamp(start), pd.Timestamp(end)
+        if start > AS_OF:
+            continue
+        key = (grain, start.date(), "all")
+        open_pipeline = group[group.is_pipeline]
+        commit[key] = float(open_pipeline[open_pipeline.is_committed].amount.sum())
+        bookings[key] = float(
+            pipeline[(created < start) & (closed >= start) & (closed < end)].amount.sum()
+        )
+        late = pd.to_datetime(open_pipeline.expected_close_date) < start
+        total = open_pipeline.amount.sum()
+        past_due[key] = float(open_pipeline.amount[late].sum() / total) if total else None
+    accuracy: KpiValues = {
+        key: max(0.0, 1 - abs(bookings[key] - commit[key]) / bookings[key])
+        if bookings[key]
+        else None
+        for key in commit
+    }
+    _assert_agree(dict(commit), _mart(database, "forecast_commit_amount"))
+    _assert_agree(dict(bookings), _mart(database, "forecast_bookings_amount"))
+    _assert_agree(accuracy, _mart(database, "forecast_accuracy"))
+    _assert_agree(past_due, _mart(database, "pipeline_past_close_date_share"))
+    assert any(value not in (None, 0) for value in accuracy.values())
 
 
 def test_follow_up_compliance_matches_the_sla_facts(built: Built) -> None:
@@ -295,13 +483,19 @@ def test_last_quarters_marketing_sourced_pipeline_and_its_win_rate_are_answerabl
     values = {(row.kpi_code, row.breakdown_value): row.kpi_value for row in answer.itertuples()}
     share = values[("marketing_sourced_pipeline_share", "all")]
     assert 0 < share < 1, "generated data has marketing- and sales-sourced pipeline"
-    assert 0 <= values[("pipeline_cohort_win_rate", "marketing")] <= 1
-    assert 0 <= values[("pipeline_cohort_win_rate", "sales")] <= 1
+    # A cohort none of whose deals has closed yet has no win rate (null), never a wrong one.
+    win_rates = [values[("pipeline_cohort_win_rate", source)] for source in ("marketing", "sales")]
+    assert all(pd.isna(rate) or 0 <= rate <= 1 for rate in win_rates)
+    assert any(not pd.isna(rate) for rate in win_rates)
 
 
 SEMANTIC_METRICS = [
     "mqls",
+    "lead_to_mql_rate",
     "mql_to_sal_rate",
+    "sal_to_sql_rate",
+    "sql_to_opportunity_rate",
+    "mql_to_won_rate",
     "pipeline_created_amount",
     "marketing_sourced_pipeline_share",
     "bookings_amount",
@@ -313,12 +507,12 @@ SEMANTIC_METRICS = [
 ]
 
 
-def _semantic_layer(database: Path, metrics: list[str], group_by: str, out: Path) -> pd.DataFrame:
-    result = run_project_tool(
-        "mf",
-        ["query", "--metrics", ",".join(metrics), "--group-by", group_by, "--csv", str(out)],
-        database.parent.parent,
-    )
+def _semantic_layer(
+    database: Path, metrics: list[str], group_by: str, out: Path, where: str | None = None
+) -> pd.DataFrame:
+    arguments = ["query", "--metrics", ",".join(metrics), "--group-by", group_by]
+    arguments += ["--where", where] if where else []
+    result = run_project_tool("mf", [*arguments, "--csv", str(out)], database.parent.parent)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return pd.read_csv(out)
 
@@ -372,3 +566,43 @@ def test_semantic_layer_segments_agree_with_the_mart(built: Built, tmp_path: Pat
             assert published[key] == pytest.approx(float(value)), (metric, key)
             compared += 1
     assert compared >= 6
+
+
+SNAPSHOT_METRICS = [
+    "forecast_commit_amount",
+    "forecast_bookings_amount",
+    "forecast_accuracy",
+    "forecast_commit_win_rate",
+    "pipeline_past_close_date_share",
+]
+
+
+@pytest.mark.parametrize("grain", ["month", "quarter"])
+def test_semantic_layer_forecast_agrees_with_the_mart(
+    built: Built, grain: str, tmp_path: Path
+) -> None:
+    """Snapshot metrics are asked for one grain's snapshots, as the semantic model says."""
+    database, _ = built
+    answer = _semantic_layer(
+        database,
+        SNAPSHOT_METRICS,
+        f"metric_time__{grain}",
+        tmp_path / "forecast.csv",
+        where=f"{{{{ Dimension('pipeline_snapshot__period_grain') }}}} = '{grain}'",
+    )
+    time_column = f"metric_time__{grain}"
+    answer = answer[answer[time_column].notna()]
+    answer["period"] = pd.to_datetime(answer[time_column]).dt.date
+    answer = answer[pd.to_datetime(answer["period"]) <= AS_OF]
+    compared = 0
+    for metric in SNAPSHOT_METRICS:
+        published = _mart(database, metric)
+        for row in answer[["period", metric]].itertuples(index=False):
+            expected = published.get((grain, row.period, "all"))
+            value = getattr(row, metric)
+            if pd.isna(value):
+                assert expected in (None, 0), (metric, row.period, expected)
+                continue
+            assert expected == pytest.approx(float(value)), (metric, row.period)
+            compared += 1
+    assert compared >= 4 * 4

@@ -6,6 +6,6 @@ select
     cast(open_share as double precision) as open_share,
     cast(entered as bigint) as entered,
     cast(converted as bigint) as converted,
-    cast(converted_within_window as bigint) as converted_within_window,
+    cast(converted_after_window as bigint) as converted_after_window,
     cast(window_days as bigint) as window_days
 from {marts}.mart_funnel_conversion

@@ -1,7 +1,7 @@
 {#- Cohort conversion: for each stage pair of the conversion_windows seed, the cycles that entered
     the from-stage in a month (the cohort), by segment, lead source and sourcing, how many reached
-    the to-stage within the pair's window (the agreed rate), how many reached it at all by as-of,
-    how fast, and how many are still open. The semantics (handoff stages MQL and SAL need a
+    the to-stage within the pair's window (converted: the agreed conversion), how many only after
+    it, how fast, and how many are still open. The semantics (handoff stages MQL and SAL need a
     recorded entry; SQL, opportunity and won allow pass-through) live in
     int_cycle_conversions_windowed. A cohort month is mature once its end plus the window lies
     before as-of: its rate can no longer change. -#}
@@ -42,7 +42,8 @@ aggregated as (
         max(window_days) as window_days,
         count(*) as entered,
         sum(case when is_converted_within_window then 1 else 0 end) as converted_within_window,
-        sum(case when is_converted then 1 else 0 end) as converted,
+        sum(case when is_converted and not is_converted_within_window then 1 else 0 end)
+            as converted_after_window,
         sum(case when is_still_open then 1 else 0 end) as still_open,
         {{ percentile('days_to_convert', 0.5) }} as median_days_to_convert,
         {{ percentile('days_to_convert', 0.75) }} as p75_days_to_convert,
@@ -61,17 +62,18 @@ final as (
         aggregated.sourced_by,
         aggregated.window_days,
         aggregated.entered,
+        aggregated.converted_within_window as converted,
         aggregated.converted_within_window,
-        aggregated.converted,
+        aggregated.converted_after_window,
         aggregated.still_open,
         1.0 * aggregated.converted_within_window / aggregated.entered as conversion_rate,
         1.0 * aggregated.still_open / aggregated.entered as open_share,
         {{ dbt.dateadd('day', 'aggregated.window_days',
                        dbt.dateadd('month', 1, 'aggregated.cohort_month')) }}
-        <= as_of.as_of_at as is_mature,
+        < as_of.as_of_at as is_mature,
         {{ dbt.dateadd('day', 'aggregated.window_days',
                        dbt.dateadd('month', 1, 'aggregated.cohort_month')) }}
-        > as_of.as_of_at as is_immature,
+        >= as_of.as_of_at as is_immature,
         aggregated.median_days_to_convert,
         aggregated.p75_days_to_convert,
         aggregated.p90_days_to_convert

@@ -266,7 +266,7 @@ final as (
         and (
             valued.window_days is null
             or {{ dbt.dateadd('day', 'valued.window_days', 'periods.period_end_date') }}
-            <= as_of.as_of_at
+            < as_of.as_of_at
         ) as is_mature,
         valued.breakdown,
         valued.breakdown_value,
