@@ -15,10 +15,12 @@
 {#- One KPI measured at month and quarter grain, for the whole company and for each breakdown.
     Rows: period_grain, period_start_date, breakdown, breakdown_value, kpi_code, numerator,
     denominator (null for counts and amounts), window_days (the conversion window of a cohort
-    KPI, else null). `numerator` and `denominator` are aggregate expressions over `relation`,
-    bucketed by `date_column`. -#}
+    KPI, else null), pending_count (rows of the period whose outcome is still open and can still
+    change the value, for KPIs judged by as-of; else null). `numerator`, `denominator`,
+    `window_days` and `pending` are aggregate expressions over `relation`, bucketed by
+    `date_column`. -#}
 {% macro kpi_rollup(relation, kpi_code, date_column, numerator, denominator=none,
-                    breakdowns=["segment", "sourced_by"], window_days=none) -%}
+                    breakdowns=["segment", "sourced_by"], window_days=none, pending=none) -%}
     {%- set columns = kpi_breakdown_columns() -%}
     {%- for grain in ["month", "quarter"] -%}
         {%- set period_start = "cast(" ~ dbt.date_trunc(grain, date_column) ~ " as date)" -%}
@@ -33,7 +35,9 @@
                 cast({{ denominator if denominator else "null" }} as {{ type_double() }})
                     as denominator,
                 cast({{ window_days if window_days else "null" }} as {{ dbt.type_int() }})
-                    as window_days
+                    as window_days,
+                cast({{ pending if pending else "null" }} as {{ dbt.type_bigint() }})
+                    as pending_count
             from {{ relation }}
             where {{ date_column }} is not null
             group by {{ period_start }}{{ ", " ~ columns[breakdown] if breakdown != "total" }}
@@ -60,7 +64,8 @@
             cast({{ numerator }} as {{ type_double() }}) as numerator,
             cast({{ denominator if denominator else "null" }} as {{ type_double() }})
                 as denominator,
-            cast(null as {{ dbt.type_int() }}) as window_days
+            cast(null as {{ dbt.type_int() }}) as window_days,
+            cast(null as {{ dbt.type_bigint() }}) as pending_count
         from {{ relation }}
         group by
             period_grain,

@@ -22,7 +22,9 @@
 ] -%}
 
 {#- The KPIs measured directly from a fact: (relation, kpi_code, date that buckets a row into a
-    period, numerator, denominator or none for counts and amounts, breakdowns). -#}
+    period, numerator, denominator or none for counts and amounts, breakdowns, and for a KPI
+    judged by as-of the rows still open that can change it). -#}
+{%- set still_open = "sum(case when is_closed then 0 else 1 end)" -%}
 {%- set won = "sum(case when is_won then 1 else 0 end)" -%}
 {%- set measures = [
     ("cycles", "mqls", "mql_at", "count(*)", none, cycle_breakdowns),
@@ -36,7 +38,7 @@
      "coalesce(sum(case when sourced_by = 'marketing' then amount end), 0)",
      "coalesce(sum(amount), 0)", ["segment", "team", "rep"]),
     ("pipeline_opportunities", "pipeline_cohort_win_rate", "created_date", won,
-     "sum(case when is_closed then 1 else 0 end)", deal_breakdowns),
+     "sum(case when is_closed then 1 else 0 end)", deal_breakdowns, still_open),
     ("won_opportunities", "bookings_amount", "close_date", "coalesce(sum(amount), 0)", none,
      deal_breakdowns),
     ("closed_pipeline", "win_rate_count", "close_date", won, "count(*)", deal_breakdowns),
@@ -50,11 +52,11 @@
      "coalesce(sum(case when is_won then days_to_close end), 0)", won, deal_breakdowns),
     ("first_wins", "new_accounts_acquired", "close_date", "count(*)", none, deal_breakdowns),
     ("due_renewals", "customer_retention_rate", "close_date", won, "count(*)",
-     ["segment", "team", "rep"]),
+     ["segment", "team", "rep"], still_open),
     ("follow_up_slas", "mql_follow_up_compliance_rate", "started_at",
      "sum(case when status = 'met' then 1 else 0 end)",
      "sum(case when status in ('met', 'breached', 'open_breached') then 1 else 0 end)",
-     sales_cycle_breakdowns),
+     sales_cycle_breakdowns, "sum(case when status = 'open' then 1 else 0 end)"),
 ] -%}
 
 {#- The KPIs measured on the pipeline as it stood at each period's first instant (New Business
@@ -171,8 +173,10 @@ measured as (
                       breakdowns, "max(window_days)") }}
         union all
     {% endfor %}
-    {% for relation, kpi_code, date_column, numerator, denominator, breakdowns in measures %}
-        {{ kpi_rollup(relation, kpi_code, date_column, numerator, denominator, breakdowns) }}
+    {% for measure in measures %}
+        {%- set relation, kpi_code, date_column, numerator, denominator, breakdowns = measure[:6] %}
+        {{ kpi_rollup(relation, kpi_code, date_column, numerator, denominator, breakdowns,
+                      pending=measure[6] if measure | length > 6 else none) }}
         union all
     {% endfor %}
     {% for relation, kpi_code, numerator, denominator in snapshot_measures %}

@@ -73,7 +73,8 @@ zero_filled as (
         case
             when series.is_ratio then coalesce(measured.denominator, 0)
         end as denominator,
-        series.window_days
+        series.window_days,
+        measured.pending_count
     from periods
     cross join series
     left join measured
@@ -94,7 +95,8 @@ quota_attainment as (
         'quota_attainment' as kpi_code,
         int_quota_attainment.booked_amount as numerator,
         int_quota_attainment.quota_amount as denominator,
-        cast(null as {{ dbt.type_int() }}) as window_days
+        cast(null as {{ dbt.type_int() }}) as window_days,
+        cast(null as {{ dbt.type_bigint() }}) as pending_count
     from {{ ref('int_quota_attainment') }} as int_quota_attainment
     inner join periods
         on
@@ -133,7 +135,9 @@ growth as (
             '{{ growth_kpi }}' as kpi_code,
             current_period.base_value - previous_period.base_value as numerator,
             previous_period.base_value as denominator,
-            cast(null as {{ dbt.type_int() }}) as window_days
+            cast(null as {{ dbt.type_int() }}) as window_days,
+            coalesce(current_period.pending_count, 0) + coalesce(previous_period.pending_count, 0)
+                as pending_count
         from prior_periods as current_period
         inner join prior_periods as previous_period
             on
@@ -161,7 +165,8 @@ forecast_accuracy as (
             as numerator,
         coalesce(sum(case when kpi_code = 'forecast_bookings_amount' then numerator end), 0)
             as denominator,
-        cast(null as {{ dbt.type_int() }}) as window_days
+        cast(null as {{ dbt.type_int() }}) as window_days,
+        cast(null as {{ dbt.type_bigint() }}) as pending_count
     from base
     where kpi_code in ('forecast_commit_amount', 'forecast_bookings_amount')
     group by period_grain, period_start_date, breakdown, breakdown_value
@@ -220,7 +225,8 @@ mql_target_attainment as (
         'mql_target_attainment' as kpi_code,
         all_kpis.numerator,
         cast(mql_target_totals.target_value as {{ type_double() }}) as denominator,
-        all_kpis.window_days
+        all_kpis.window_days,
+        all_kpis.pending_count
     from all_kpis
     inner join mql_target_totals
         on
@@ -267,7 +273,8 @@ final as (
             valued.window_days is null
             or {{ dbt.dateadd('day', 'valued.window_days', 'periods.period_end_date') }}
             < as_of.as_of_at
-        ) as is_mature,
+        )
+        and coalesce(valued.pending_count, 0) = 0 as is_mature,
         valued.breakdown,
         valued.breakdown_value,
         valued.kpi_code,
@@ -280,6 +287,7 @@ final as (
         valued.numerator,
         valued.denominator,
         valued.window_days,
+        valued.pending_count,
         case
             when valued.kpi_code in ('quota_attainment', 'mql_target_attainment')
                 then valued.denominator
