@@ -21,7 +21,7 @@ cohort.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import duckdb
@@ -94,7 +94,7 @@ def _show(value: float | None) -> str:
     return "null" if value is None else f"{value:.10g}"
 
 
-def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
+def _table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...]) -> str:
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
     lines = [
         " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
@@ -492,8 +492,8 @@ def conversion_scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bu
     database.parent.mkdir()
     with duckdb.connect(str(database)) as connection:
         connection.execute("create schema salesforce; create schema marketo")
-        for table in contract_tables():
-            connection.execute(create_table_sql(table))
+        for contract_table in contract_tables():
+            connection.execute(create_table_sql(contract_table))
         for table, rows in SCENARIO_ROWS.items():
             for row in rows:
                 _insert(connection, table, row)
