@@ -3,7 +3,8 @@
 -- start event, and a period policy names exactly one measure. Fails with one row per problem,
 -- naming the policy (a policy the models cannot compute would otherwise yield no instances
 -- without a word), and writes each problem to the log, since dbt reports only the count.
-{{ config(severity="error") }}
+-- In Dagster it is a blocking check of int_sla_policy_events, the seed read against the vocabulary.
+{{ config(severity="error", meta={"dagster": {"ref": {"name": "int_sla_policy_events"}}}) }}
 
 {% set problems_sql %}
 with
