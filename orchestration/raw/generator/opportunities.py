@@ -12,6 +12,7 @@ and closed lost in a pipeline clean-up months later."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -81,7 +82,9 @@ def make_opportunities(
     amount = np.round(base_amount * rng.lognormal(0, 0.5, len(account)), -2)
     win = 0.32 * (np.ones(len(account)) if lift is None else lift)
     win = np.clip(win, 0.05, 0.75)
-    parts = [(account, converted_person, np.zeros(len(account), int), created, amount, win, 0.63)]
+    parts: list[tuple[Any, ...]] = [
+        (account, converted_person, np.zeros(len(account), int), created, amount, win, 0.63)
+    ]
 
     first = _assemble(rng, as_of, parts)
     won_nb = first.stage == WON_INDEX

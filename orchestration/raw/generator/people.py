@@ -135,10 +135,10 @@ def make_users(rng: np.random.Generator, leads: int, start: float) -> Users:
             department += [team.department] * team.size
             zone_of += [team.zones[i % len(team.zones)] for i in range(team.size)]
             manager_of += [int(manager)] * team.size
-    role = np.array(role_of, dtype=np.int64)
-    total = len(role)
+    user_role = np.array(role_of, dtype=np.int64)
+    total = len(user_role)
     numbers = np.arange(1, total + 1)
-    manager = np.array(manager_of, dtype=np.int64)
+    manager_number = np.array(manager_of, dtype=np.int64)
     time_zone_index = np.array(zone_of, dtype=np.int64)
     titles = ("VP Sales", "Sales Manager", "SDR", "Account Executive", "Marketing Ops", "Admin")
     first = rng.integers(0, len(vocab.FIRST_NAMES), total)
@@ -152,7 +152,7 @@ def make_users(rng: np.random.Generator, leads: int, start: float) -> Users:
         pa.array(numbers.astype(str)),
         "@seller.example.com",
     )
-    names = pc.if_else(pa.array(role == INTEGRATION), pa.scalar("Marketo Integration"), names)
+    names = pc.if_else(pa.array(user_role == INTEGRATION), pa.scalar("Marketo Integration"), names)
     created = start - rng.uniform(100, 900, total) * SECONDS_PER_DAY
     table = pa.table(
         {
@@ -160,10 +160,12 @@ def make_users(rng: np.random.Generator, leads: int, start: float) -> Users:
             "name": names,
             "email": emails,
             "department": pa.array(department, pa.string()),
-            "title": choice_text(titles, role - 1),
-            "user_role_id": sf_ids("00E", role),
+            "title": choice_text(titles, user_role - 1),
+            "user_role_id": sf_ids("00E", user_role),
             "manager_id": pc.if_else(
-                pa.array(manager > 0), sf_ids("005", manager), pa.scalar(None, pa.string())
+                pa.array(manager_number > 0),
+                sf_ids("005", manager_number),
+                pa.scalar(None, pa.string()),
             ),
             "is_active": pa.array(np.ones(total, dtype=bool)),
             "time_zone_sid_key": choice_text(vocab.TIME_ZONES, time_zone_index),
@@ -188,19 +190,19 @@ def make_users(rng: np.random.Generator, leads: int, start: float) -> Users:
     )
     department_array = np.array(department)
     sdrs_by_region = tuple(
-        numbers[(role == SDR) & np.char.startswith(department_array, f"SDR - {region}")]
+        numbers[(user_role == SDR) & np.char.startswith(department_array, f"SDR - {region}")]
         for region in REGIONS
     )
     return Users(
         table=table,
         roles=roles,
         integration_user=1,
-        sdrs=numbers[role == SDR],
-        aes=numbers[role == AE],
+        sdrs=numbers[user_role == SDR],
+        aes=numbers[user_role == AE],
         time_zone_of=np.concatenate([[0], time_zone_index]),
         sdrs_by_region=sdrs_by_region,
         aes_by_segment=tuple(
-            numbers[(role == AE) & np.char.startswith(department_array, f"AE - {segment}")]
+            numbers[(user_role == AE) & np.char.startswith(department_array, f"AE - {segment}")]
             for segment in AE_SEGMENTS
         ),
     )
