@@ -1,7 +1,8 @@
 {#- The agreed conversion semantics, written once: one row per lifecycle cycle x stage pair of the
     conversion_windows seed whose from-stage the cycle entered, with when it entered, when (if at
-    all) it reached the to-stage, and whether that came within the pair's window. mart_funnel_
-    conversion, the conversion KPIs of int_kpi_measures and the semantic layer all read it.
+    all) it reached the to-stage, and whether that came within the pair's window.
+    mart_funnel_conversion, the conversion KPIs of int_kpi_measures and the semantic layer all
+    read it.
 
     Entering a from-stage needs that stage's own recorded moment (lead_at, mql_at, sal_at,
     sql_at, opportunity_created_at). Reaching a to-stage differs by stage:
