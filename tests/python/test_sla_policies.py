@@ -166,6 +166,7 @@ SEED_CHECK = [
     "int_sla_policy_events",
     "--exclude",
     "sla_owners",
+    "sla_floors",
     "fct_sla_instances",
 ]
 

@@ -1,5 +1,9 @@
 {#- Does the agreed sales-ready threshold select better leads? MQL cycles by MAS score band at the
-    MQL moment, with how many went on to SAL, SQL, an opportunity and a win, and how fast. -#}
+    MQL moment, with how many went on to SAL, SQL, an opportunity and a win, and how fast. SAL is
+    the handoff into sales and counts only when recorded (sal_at), as in the shared conversion
+    rates; SQL and the opportunity pass through to later stages. An MQL of a person the MAS never
+    scored (no MAS record, e.g. re-qualified by sales in the CRM alone) has no band: it is the
+    'unscored' row (band_floor null), not a score of 0. -#}
 {%- set band_width = 25 -%}
 
 with
@@ -17,8 +21,8 @@ banded as (
     select
         cycles.*,
         audit.sales_ready_threshold,
-        coalesce(audit.mas_score_at_mql, 0) as score_at_mql,
-        cast(floor(coalesce(audit.mas_score_at_mql, 0) / {{ band_width }}.0) as {{ dbt.type_int() }})
+        audit.mas_score_at_mql as score_at_mql,
+        cast(floor(audit.mas_score_at_mql / {{ band_width }}.0) as {{ dbt.type_int() }})
         * {{ band_width }} as band_floor
     from audit
     inner join cycles
@@ -30,17 +34,18 @@ banded as (
 final as (
     select
         band_floor,
-        {{ dbt.concat([dbt.cast("band_floor", dbt.type_string()), "'-'",
-                       dbt.cast("band_floor + " ~ (band_width - 1), dbt.type_string())]) }}
-            as score_band,
-        band_floor >= max(sales_ready_threshold) as is_sales_ready_band,
+        coalesce(
+            {{ dbt.concat([dbt.cast("band_floor", dbt.type_string()), "'-'",
+                           dbt.cast("band_floor + " ~ (band_width - 1), dbt.type_string())]) }},
+            'unscored'
+        ) as score_band,
+        coalesce(band_floor >= max(sales_ready_threshold), false) as is_sales_ready_band,
         count(*) as mqls,
-        count(coalesce(sal_at, sql_at, opportunity_created_at, won_at)) as reached_sal,
+        count(sal_at) as reached_sal,
         count(coalesce(sql_at, opportunity_created_at, won_at)) as reached_sql,
         count(coalesce(opportunity_created_at, won_at)) as reached_opportunity,
         count(won_at) as won,
-        1.0 * count(coalesce(sal_at, sql_at, opportunity_created_at, won_at)) / count(*)
-            as sal_rate,
+        1.0 * count(sal_at) / count(*) as sal_rate,
         1.0 * count(coalesce(opportunity_created_at, won_at)) / count(*) as opportunity_rate,
         1.0 * count(won_at) / count(*) as win_rate,
         {{ percentile(days_between('mql_at', 'won_at'), 0.5) }} as median_days_mql_to_won
