@@ -374,9 +374,20 @@ def test_sales_works_in_regional_sdr_teams_and_segment_ae_teams(
         db,
         "select count(*) from salesforce.\"user\" where title = 'SDR' and ("
         "(department like 'SDR - Americas%' and time_zone_sid_key not like 'America/%') or "
-        "(department like 'SDR - EMEA%' and time_zone_sid_key not like 'Europe/%'))",
+        "(department like 'SDR - EMEA%' and time_zone_sid_key not like 'Europe/%' "
+        "and time_zone_sid_key <> 'Asia/Kolkata'))",
     )
     assert misplaced == 0, "reps work in their team's region"
+    # Without an APAC team, EMEA works India's leads with a rep there: a half-hour-offset clock.
+    assert "SDR - APAC" not in teams
+    assert (
+        _one(
+            db,
+            "select count(*) from salesforce.\"user\" where department like 'SDR - EMEA%' "
+            "and time_zone_sid_key = 'Asia/Kolkata'",
+        )
+        > 0
+    )
     wrong_segment = _one(
         db,
         'select count(*) from salesforce.account a join salesforce."user" u on u.id = a.owner_id '

@@ -27,9 +27,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from project_tools import run_project_tool
 from recompute.kpis import CONVERSIONS, Measure, Period, Recomputation
 from recompute.raw import RawTables, seed
+from semantic_layer import SEMANTIC_METRICS, SNAPSHOT_METRICS, ask, snapshots_of
 
 from orchestration.pipeline import PipelineOutcome, run_pipeline
 from orchestration.raw.contract import contract_tables, create_table_sql
@@ -44,31 +44,6 @@ PERIODS = [
     Period("month", pd.Timestamp("2026-10-01")),
 ]
 WINDOWED = {kpi_code for kpi_code, *_ in CONVERSIONS}
-# The metrics test_shared_kpis.py asks the semantic layer for; the snapshot metrics are asked
-# for one grain's pipeline snapshots, as the semantic model says.
-SEMANTIC_METRICS = [
-    "mqls",
-    "lead_to_mql_rate",
-    "mql_to_sal_rate",
-    "sal_to_sql_rate",
-    "sql_to_opportunity_rate",
-    "mql_to_won_rate",
-    "pipeline_created_amount",
-    "marketing_sourced_pipeline_share",
-    "bookings_amount",
-    "win_rate_count",
-    "average_deal_size",
-    "customer_retention_rate",
-    "new_accounts_acquired",
-    "mql_follow_up_compliance_rate",
-]
-SNAPSHOT_METRICS = [
-    "forecast_commit_amount",
-    "forecast_bookings_amount",
-    "forecast_accuracy",
-    "forecast_commit_win_rate",
-    "pipeline_past_close_date_share",
-]
 
 
 def _definitions() -> pd.DataFrame:
@@ -211,12 +186,8 @@ def test_shared_kpis_equal_their_recomputation_from_raw(
 def _semantic_layer(
     database: Path, metrics: list[str], grain: str, out: Path, where: str | None = None
 ) -> dict[pd.Timestamp, dict[str, object]]:
-    arguments = ["query", "--metrics", ",".join(metrics), "--group-by", f"metric_time__{grain}"]
-    arguments += ["--where", where] if where else []
-    result = run_project_tool("mf", [*arguments, "--csv", str(out)], database.parent.parent)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    answer = pd.read_csv(out)
     time_column = f"metric_time__{grain}"
+    answer = ask(database, metrics, time_column, out, where)
     answer = answer[answer[time_column].notna()]
     return {pd.Timestamp(row[time_column]): row for row in answer.to_dict("records")}
 
@@ -237,7 +208,7 @@ def test_semantic_layer_equals_the_recomputation(
                 SNAPSHOT_METRICS,
                 grain,
                 tmp_path / "snapshots.csv",
-                where=f"{{{{ Dimension('pipeline_snapshot__period_grain') }}}} = '{grain}'",
+                where=snapshots_of(grain),
             ),
         ),
     ]

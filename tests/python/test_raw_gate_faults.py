@@ -4,6 +4,7 @@ sample that locates the row) and whether the gate blocks."""
 
 from __future__ import annotations
 
+import math
 import shutil
 from collections.abc import Callable
 from datetime import datetime
@@ -123,7 +124,7 @@ def test_a_5_percent_drop_passes(gate: GateRunner, clean_counts: dict[str, int])
     before = clean_counts["salesforce.task"]
     report = gate(
         'delete from salesforce."task" where id in (select id from salesforce."task" '
-        f"order by id limit {int(before * 0.05)})",
+        f"order by id limit {math.ceil(before * 0.05)})",
         baseline=Baseline("run-good", dict(clean_counts)),
     )
     outcome = _one(report, "salesforce.task", VOLUME_LABEL)

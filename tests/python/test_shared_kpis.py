@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from project_tools import run_project_tool
+from semantic_layer import SEMANTIC_METRICS, SNAPSHOT_METRICS, ask, snapshots_of
 
 from orchestration.pipeline import PipelineOutcome
 from orchestration.settings import PROJECT_DIR
@@ -491,48 +491,15 @@ def test_last_quarters_marketing_sourced_pipeline_and_its_win_rate_are_answerabl
     assert any(not pd.isna(rate) for rate in win_rates)
 
 
-SEMANTIC_METRICS = [
-    "mqls",
-    "lead_to_mql_rate",
-    "mql_to_sal_rate",
-    "sal_to_sql_rate",
-    "sql_to_opportunity_rate",
-    "mql_to_won_rate",
-    "pipeline_created_amount",
-    "marketing_sourced_pipeline_share",
-    "bookings_amount",
-    "win_rate_count",
-    "average_deal_size",
-    "customer_retention_rate",
-    "new_accounts_acquired",
-    "mql_follow_up_compliance_rate",
-]
-
-
-def _semantic_layer(
-    database: Path, metrics: list[str], group_by: str, out: Path, where: str | None = None
-) -> pd.DataFrame:
-    arguments = ["query", "--metrics", ",".join(metrics), "--group-by", group_by]
-    arguments += ["--where", where] if where else []
-    result = run_project_tool("mf", [*arguments, "--csv", str(out)], database.parent.parent)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return pd.read_csv(out)
-
-
-@pytest.mark.parametrize("grain", ["month", "quarter"])
-def test_semantic_layer_answers_what_the_mart_publishes(
-    built: Built, grain: str, tmp_path: Path
-) -> None:
-    database, _ = built
-    answer = _semantic_layer(
-        database, SEMANTIC_METRICS, f"metric_time__{grain}", tmp_path / "answer.csv"
-    )
+def _compare_with_mart(database: Path, answer: pd.DataFrame, metrics: list[str], grain: str) -> int:
+    """Each metric's answer per `metric_time__<grain>` against the mart's total; how many
+    values were compared (an answer the mart lacks may only be empty)."""
     time_column = f"metric_time__{grain}"
     answer = answer[answer[time_column].notna()]
     answer["period"] = pd.to_datetime(answer[time_column]).dt.date
     answer = answer[pd.to_datetime(answer["period"]) <= AS_OF]
     compared = 0
-    for metric in SEMANTIC_METRICS:
+    for metric in metrics:
         published = _mart(database, metric)
         for row in answer[["period", metric]].itertuples(index=False):
             expected = published.get((grain, row.period, "all"))
@@ -542,12 +509,22 @@ def test_semantic_layer_answers_what_the_mart_publishes(
                 continue
             assert expected == pytest.approx(float(value)), (metric, row.period)
             compared += 1
+    return compared
+
+
+@pytest.mark.parametrize("grain", ["month", "quarter"])
+def test_semantic_layer_answers_what_the_mart_publishes(
+    built: Built, grain: str, tmp_path: Path
+) -> None:
+    database, _ = built
+    answer = ask(database, SEMANTIC_METRICS, f"metric_time__{grain}", tmp_path / "answer.csv")
+    compared = _compare_with_mart(database, answer, SEMANTIC_METRICS, grain)
     assert compared >= 5 * 6, "at least five KPIs over several periods"
 
 
 def test_semantic_layer_segments_agree_with_the_mart(built: Built, tmp_path: Path) -> None:
     database, _ = built
-    answer = _semantic_layer(
+    answer = ask(
         database,
         ["bookings_amount", "win_rate_amount"],
         "metric_time__quarter,opportunity__segment_code",
@@ -570,41 +547,18 @@ def test_semantic_layer_segments_agree_with_the_mart(built: Built, tmp_path: Pat
     assert compared >= 6
 
 
-SNAPSHOT_METRICS = [
-    "forecast_commit_amount",
-    "forecast_bookings_amount",
-    "forecast_accuracy",
-    "forecast_commit_win_rate",
-    "pipeline_past_close_date_share",
-]
-
-
 @pytest.mark.parametrize("grain", ["month", "quarter"])
 def test_semantic_layer_forecast_agrees_with_the_mart(
     built: Built, grain: str, tmp_path: Path
 ) -> None:
     """Snapshot metrics are asked for one grain's snapshots, as the semantic model says."""
     database, _ = built
-    answer = _semantic_layer(
+    answer = ask(
         database,
         SNAPSHOT_METRICS,
         f"metric_time__{grain}",
         tmp_path / "forecast.csv",
-        where=f"{{{{ Dimension('pipeline_snapshot__period_grain') }}}} = '{grain}'",
+        where=snapshots_of(grain),
     )
-    time_column = f"metric_time__{grain}"
-    answer = answer[answer[time_column].notna()]
-    answer["period"] = pd.to_datetime(answer[time_column]).dt.date
-    answer = answer[pd.to_datetime(answer["period"]) <= AS_OF]
-    compared = 0
-    for metric in SNAPSHOT_METRICS:
-        published = _mart(database, metric)
-        for row in answer[["period", metric]].itertuples(index=False):
-            expected = published.get((grain, row.period, "all"))
-            value = getattr(row, metric)
-            if pd.isna(value):
-                assert expected in (None, 0), (metric, row.period, expected)
-                continue
-            assert expected == pytest.approx(float(value)), (metric, row.period)
-            compared += 1
+    compared = _compare_with_mart(database, answer, SNAPSHOT_METRICS, grain)
     assert compared >= 4 * 4

@@ -167,13 +167,7 @@ final as (
         {{ dbt.concat(["candidates.opportunity_id", "'|'",
                        dbt.cast("candidates.stage_entry_number", dbt.type_string())]) }}
             as subject_id,
-        coalesce(users.team, 'unassigned') as owner_team,
-        coalesce(users.time_zone, 'UTC') as time_zone,
-        case
-            when users.user_id is null then 'unassigned|UTC'
-            else {{ dbt.concat(["coalesce(users.team, 'unassigned')", "'|'",
-                                "coalesce(users.time_zone, 'UTC')"]) }}
-        end as clock_id
+        {{ sla_owner_clock_columns('users') }}
     from candidates
     left join users
         on candidates.owner_id = users.user_id

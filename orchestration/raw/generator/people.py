@@ -27,6 +27,8 @@ REGION_OF_COUNTRY = np.array([0, 1, 1, 2, 0, 1, 2])  # by vocab.COUNTRIES
 # Without an APAC team, EMEA works India's leads and the Americas Australia's.
 REGION_WITHOUT_APAC = np.array([0, 1, 1, 1, 0, 1, 0])
 REGION_ZONES = ((0, 1, 2), (3, 4), (5,))  # indices into vocab.TIME_ZONES
+# Without an APAC team, EMEA has a rep in India (London, Kolkata, then Berlin).
+EMEA_ZONES_WITHOUT_APAC = (3, 5, 4)
 AE_SEGMENTS = ("Enterprise", "Mid-Market", "SMB")
 AE_ZONES = ((0, 3), (1, 0), (2, 1))  # enterprise AEs also cover Europe from London
 MAX_TEAM_SIZE = 8
@@ -110,7 +112,8 @@ def sales_teams(leads: int) -> list[_Team]:
     # Lead volume by region: Americas 61%, EMEA 27%, APAC 12% (EMEA covers APAC when small).
     regions = REGIONS if n_sdr >= 12 else REGIONS[:2]
     shares = [0.61, 0.27, 0.12] if n_sdr >= 12 else [0.61, 0.39]
-    sdr = _teams("SDR", regions, _split(n_sdr, shares), REGION_ZONES[: len(regions)])
+    zones = REGION_ZONES if n_sdr >= 12 else (REGION_ZONES[0], EMEA_ZONES_WITHOUT_APAC)
+    sdr = _teams("SDR", regions, _split(n_sdr, shares), zones)
     return ae + sdr
 
 
