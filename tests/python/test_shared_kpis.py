@@ -547,6 +547,32 @@ def test_semantic_layer_segments_agree_with_the_mart(built: Built, tmp_path: Pat
     assert compared >= 6
 
 
+def test_semantic_layer_slices_stage_counts_and_conversions_by_the_same_segment(
+    built: Built, tmp_path: Path
+) -> None:
+    """The README's question: MQLs and MQL-to-SAL conversion per month and person segment."""
+    database, _ = built
+    metrics = ["mqls", "mql_to_sal_rate"]
+    answer = ask(
+        database, metrics, "metric_time__month,person__segment_code", tmp_path / "segments.csv"
+    )
+    answer = answer[answer["metric_time__month"].notna()]
+    answer["period"] = pd.to_datetime(answer["metric_time__month"]).dt.date
+    answer = answer[pd.to_datetime(answer["period"]) <= AS_OF]
+    compared = 0
+    for metric in metrics:
+        published = _mart(database, metric, "segment")
+        for row in answer.itertuples(index=False):
+            value = getattr(row, metric)
+            key = ("month", row.period, row.person__segment_code)
+            if pd.isna(value):
+                assert published.get(key) in (None, 0), (metric, key)
+                continue
+            assert published[key] == pytest.approx(float(value)), (metric, key)
+            compared += 1
+    assert compared >= 2 * 12
+
+
 @pytest.mark.parametrize("grain", ["month", "quarter"])
 def test_semantic_layer_forecast_agrees_with_the_mart(
     built: Built, grain: str, tmp_path: Path
