@@ -105,6 +105,13 @@ def test_a_quality_month_without_mqls_is_not_measured(built: Built) -> None:
         "and status not in ('open', 'not_measured')",
     )
     assert judged_without_rate == []
+    # The generated data has segment-months without MQLs: the rule is exercised, not vacuous.
+    not_measured = _rows(
+        database,
+        "select count(*) from marts.fct_sla_instances "
+        "where policy_key = 'mql_quality' and status = 'not_measured'",
+    )
+    assert not_measured[0][0] > 0
 
 
 def _dbt_in_copy(
