@@ -66,8 +66,9 @@ final as (
         aggregated.converted_within_window,
         aggregated.converted_after_window,
         aggregated.still_open,
-        1.0 * aggregated.converted_within_window / aggregated.entered as conversion_rate,
-        1.0 * aggregated.still_open / aggregated.entered as open_share,
+        cast(aggregated.converted_within_window as {{ type_double() }}) / aggregated.entered
+            as conversion_rate,
+        cast(aggregated.still_open as {{ type_double() }}) / aggregated.entered as open_share,
         {{ dbt.dateadd('day', 'aggregated.window_days',
                        dbt.dateadd('month', 1, 'aggregated.cohort_month')) }}
         < as_of.as_of_at as is_mature,
