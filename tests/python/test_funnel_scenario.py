@@ -8,9 +8,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hand_built_warehouse import build_hand_built_warehouse
 
-from orchestration.pipeline import PipelineOutcome, run_pipeline
-from orchestration.raw.contract import contract_tables, create_table_sql
+from orchestration.pipeline import PipelineOutcome
 
 AS_OF = "2026-06-01 00:00:00"
 SYNC = "2026-05-31 00:00:00"
@@ -211,31 +211,9 @@ RAW_ROWS: dict[str, list[dict[str, object]]] = {
 }
 
 
-def _insert(connection: duckdb.DuckDBPyConnection, table: str, row: dict[str, object]) -> None:
-    columns = [*row, "_fivetran_synced"]
-    placeholders = ", ".join("?" for _ in columns)
-    names = ", ".join(f'"{name}"' for name in columns)
-    connection.execute(
-        f"insert into {table} ({names}) values ({placeholders})", [*row.values(), SYNC]
-    )
-
-
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory: pytest.TempPathFactory):
-    directory = tmp_path_factory.mktemp("scenario")
-    database = directory / "build" / "funnel_build.duckdb"
-    database.parent.mkdir()
-    with duckdb.connect(str(database)) as connection:
-        connection.execute("create schema salesforce; create schema marketo")
-        for table in contract_tables():
-            connection.execute(create_table_sql(table))
-        for table, rows in RAW_ROWS.items():
-            for row in rows:
-                _insert(connection, table, row)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("FUNNEL_WAREHOUSE_DIR", str(directory))
-        outcome = run_pipeline(as_of=AS_OF)
-    return database, outcome
+    return build_hand_built_warehouse(tmp_path_factory.mktemp("scenario"), RAW_ROWS, SYNC, AS_OF)
 
 
 def _cycles(database: Path) -> dict[tuple[str, int], dict[str, object]]:

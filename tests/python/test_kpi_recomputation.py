@@ -27,12 +27,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from hand_built_warehouse import build_hand_built_warehouse
 from recompute.kpis import CONVERSIONS, Measure, Period, Recomputation
 from recompute.raw import RawTables, seed
 from semantic_layer import SEMANTIC_METRICS, SNAPSHOT_METRICS, ask, snapshots_of
 
-from orchestration.pipeline import PipelineOutcome, run_pipeline
-from orchestration.raw.contract import contract_tables, create_table_sql
+from orchestration.pipeline import PipelineOutcome
 
 Built = tuple[Path, PipelineOutcome]
 AS_OF = pd.Timestamp("2026-11-01")
@@ -445,33 +445,12 @@ SCENARIO_CONVERSION: dict[tuple[str, str, str], tuple[int, int, int, int, bool]]
 }
 
 
-def _insert(connection: duckdb.DuckDBPyConnection, table: str, row: dict[str, object]) -> None:
-    columns = [*row, "_fivetran_synced"]
-    names = ", ".join(f'"{name}"' for name in columns)
-    placeholders = ", ".join("?" for _ in columns)
-    connection.execute(
-        f"insert into {table} ({names}) values ({placeholders})", [*row.values(), SYNC]
-    )
-
-
 @pytest.fixture(scope="module")
 def conversion_scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
-    """The scenario's raw tables, written the way test_funnel_scenario.py writes its own (the
-    raw contract's tables, then rows), and run through the whole pipeline."""
-    directory = tmp_path_factory.mktemp("conversion_scenario")
-    database = directory / "build" / "funnel_build.duckdb"
-    database.parent.mkdir()
-    with duckdb.connect(str(database)) as connection:
-        connection.execute("create schema salesforce; create schema marketo")
-        for contract_table in contract_tables():
-            connection.execute(create_table_sql(contract_table))
-        for table, rows in SCENARIO_ROWS.items():
-            for row in rows:
-                _insert(connection, table, row)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("FUNNEL_WAREHOUSE_DIR", str(directory))
-        outcome = run_pipeline(as_of=SCENARIO_AS_OF)
-    yield database, outcome
+    """The scenario's raw tables run through the whole pipeline."""
+    yield build_hand_built_warehouse(
+        tmp_path_factory.mktemp("conversion_scenario"), SCENARIO_ROWS, SYNC, SCENARIO_AS_OF
+    )
 
 
 def _scenario_expectations() -> Iterator[tuple[str, Period, Measure]]:
