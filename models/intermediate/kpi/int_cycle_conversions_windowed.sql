@@ -30,18 +30,6 @@
 
 with
 
-lead_cycles as (
-    select * from {{ ref('fct_lead_cycles') }}
-),
-
-persons as (
-    select * from {{ ref('dim_person') }}
-),
-
-users as (
-    select * from {{ ref('dim_user') }}
-),
-
 windows as (
     select
         from_stage,
@@ -51,19 +39,7 @@ windows as (
 ),
 
 cycles as (
-    select
-        lead_cycles.*,
-        persons.segment_code,
-        coalesce(persons.lead_source, 'unknown') as lead_source,
-        case when lead_cycles.is_marketing_sourced then 'marketing' else 'sales' end
-            as sourced_by,
-        coalesce(lead_cycles.owner_id, 'unassigned') as cycle_owner_id,
-        coalesce(users.team, 'unknown') as cycle_owner_team
-    from lead_cycles
-    inner join persons
-        on lead_cycles.person_key = persons.person_key
-    left join users
-        on lead_cycles.owner_id = users.user_id
+    {{ lead_cycles_with_breakdowns() }}
 ),
 
 entries as (
@@ -120,8 +96,8 @@ final as (
         cycles.segment_code,
         cycles.lead_source,
         cycles.sourced_by,
-        cycles.cycle_owner_id as owner_id,
-        cycles.cycle_owner_team as owner_team,
+        coalesce(cycles.owner_id, 'unassigned') as owner_id,
+        coalesce(cycles.owner_team, 'unknown') as owner_team,
         paired.window_days,
         case
             when paired.reached_at is not null

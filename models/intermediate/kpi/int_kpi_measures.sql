@@ -74,34 +74,12 @@
 
 with
 
-lead_cycles as (
-    select * from {{ ref('fct_lead_cycles') }}
-),
-
-persons as (
-    select * from {{ ref('dim_person') }}
-),
-
-users as (
-    select * from {{ ref('dim_user') }}
-),
-
 conversions as (
     select * from {{ ref('int_cycle_conversions_windowed') }}
 ),
 
 cycles as (
-    select
-        lead_cycles.*,
-        persons.segment_code,
-        case when lead_cycles.is_marketing_sourced then 'marketing' else 'sales' end
-            as sourced_by,
-        users.team as owner_team
-    from lead_cycles
-    inner join persons
-        on lead_cycles.person_key = persons.person_key
-    left join users
-        on lead_cycles.owner_id = users.user_id
+    {{ lead_cycles_with_breakdowns() }}
 ),
 
 {% for kpi_code, from_stage, to_stage, breakdowns in conversions %}

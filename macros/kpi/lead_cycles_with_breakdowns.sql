@@ -1,0 +1,17 @@
+{#- Every lifecycle cycle (fct_lead_cycles) with what the KPIs break it down by: the person's
+    segment and lead source, who sourced it, and the team of the cycle's owner (null owner or
+    team stay null; kpi_breakdown_columns names them). The body of a CTE. -#}
+{% macro lead_cycles_with_breakdowns() -%}
+    select
+        lead_cycles.*,
+        persons.segment_code,
+        coalesce(persons.lead_source, 'unknown') as lead_source,
+        case when lead_cycles.is_marketing_sourced then 'marketing' else 'sales' end
+            as sourced_by,
+        users.team as owner_team
+    from {{ ref('fct_lead_cycles') }} as lead_cycles
+    inner join {{ ref('dim_person') }} as persons
+        on lead_cycles.person_key = persons.person_key
+    left join {{ ref('dim_user') }} as users
+        on lead_cycles.owner_id = users.user_id
+{%- endmacro %}
