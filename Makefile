@@ -10,7 +10,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install run test lint clean engine-prerequisites
+.PHONY: install run test lint clean test-prerequisites
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,21 +36,27 @@ lint: install
 	$(BIN)/mypy
 	DBT_PROFILES_DIR=$(CURDIR) $(BIN)/sqlfluff lint models tests macros
 
-# The cross-engine test starts its own PostgreSQL server and Spark session: it needs Debian's
-# PostgreSQL server binaries and Java 17, installed here when a machine lacks them.
-engine-prerequisites:
-	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v java >/dev/null; then \
+# What `make test` needs outside the venv, installed here when a machine lacks it: Debian's
+# PostgreSQL server binaries and Java 17 (the cross-engine test starts its own PostgreSQL server
+# and Spark session) and Chromium (the browser tests open the review pages in it through
+# Playwright, which never downloads a browser of its own). Only what is missing is installed.
+test-prerequisites:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql-15"; \
+	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-				apt-get install -y -qq postgresql-15 openjdk-17-jre-headless; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 		else \
-			echo "make test needs PostgreSQL 15 server binaries and Java 17: install them"; exit 1; \
+			echo "make test needs PostgreSQL 15 server binaries, Java 17 and Chromium;" \
+				"missing here (Debian package names):$$missing: install them"; exit 1; \
 		fi; \
 	fi
 
 # Two workers, a test file each (most tests wait on dbt, DuckDB or a server: the machine's cores
 # are otherwise half idle); the cross-engine build runs on its own afterwards, showing progress.
-test: lint engine-prerequisites
+test: lint test-prerequisites
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not engines"
 	$(BIN)/python -m pytest -m engines
 
