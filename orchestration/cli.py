@@ -183,6 +183,34 @@ def _gates(args: argparse.Namespace, run_id: str) -> int:
     return 1 if report.blocks else 0
 
 
+def _review(args: argparse.Namespace) -> int:
+    from orchestration.review import PeriodError, ReviewUnavailable, render_reviews
+    from orchestration.review.pdf import PdfUnavailable, print_to_pdf
+
+    try:
+        rendered = render_reviews(as_of=args.as_of, week=args.week, month=args.month)
+    except (ReviewUnavailable, PeriodError) as problem:
+        print(f"funnel review: nothing was rendered.\n{problem}", file=sys.stderr)
+        return 2
+    print(f"Reviews of {rendered.run.describe()}:")
+    pages = [rendered.weekly, rendered.monthly]
+    for page in pages:
+        print(f"  {page}")
+    print(f"  {rendered.index} (every review rendered so far)")
+    if args.pdf:
+        try:
+            for page in pages:
+                print(f"  {print_to_pdf(page)}")
+        except PdfUnavailable as problem:
+            print(
+                f"funnel review: the pages were written, the PDFs were not: {problem}",
+                file=sys.stderr,
+            )
+            return 1
+    print(f"Rendered in {rendered.seconds:.1f}s")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="funnel",
@@ -247,6 +275,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="timestamps may run 24 h past this UTC instant (now)",
     )
     gates.set_defaults(handler=_locked("gates", _gates))
+
+    review = commands.add_parser(
+        "review",
+        help="render the joint weekly and monthly reviews from the published marts",
+        description="Render the joint weekly triage and monthly review as self-contained HTML "
+        "pages under $FUNNEL_WAREHOUSE_DIR/reviews/, from the published marts only (never the "
+        "working database), and update reviews/index.html. Default: the last complete week and "
+        "month at the as-of of the published marts.",
+    )
+    review.add_argument(
+        "--as-of",
+        type=_parse_as_of,
+        default=None,
+        help="pick the last complete week and month at this UTC instant (default: the as-of "
+        "the published marts were judged at; not later than it)",
+    )
+    review.add_argument("--week", help="the ISO week to review, e.g. 2026-W44")
+    review.add_argument("--month", help="the month to review, e.g. 2026-10")
+    review.add_argument(
+        "--pdf", action="store_true", help="also print both pages to PDF beside them (Chromium)"
+    )
+    review.set_defaults(handler=_review)
     return parser
 
 

@@ -7,6 +7,7 @@ from dagster import Definitions, in_process_executor
 from orchestration.assets.dbt import WAREHOUSE_POOL, dbt_marts, dbt_staging
 from orchestration.assets.publish import published_warehouse
 from orchestration.assets.raw import raw_tables
+from orchestration.assets.review import joint_revenue_review
 from orchestration.checks.gates import mart_gate, raw_contract_gate
 from orchestration.freshness import raw_freshness_checks, raw_freshness_sensor
 from orchestration.resources import RunSettings, dbt_resource
@@ -17,7 +18,7 @@ from orchestration.sensors import landing_files_sensor
 # the `warehouse` pool (limit 1, set in dagster.yaml for `dagster dev`), and the in-process
 # executor runs a run's steps one after another.
 defs = Definitions(
-    assets=[raw_tables, dbt_staging, dbt_marts, published_warehouse],
+    assets=[raw_tables, dbt_staging, dbt_marts, published_warehouse, joint_revenue_review],
     asset_checks=[raw_contract_gate, mart_gate, *raw_freshness_checks],
     jobs=[funnel_pipeline],
     schedules=[daily_funnel_refresh],

@@ -87,6 +87,10 @@ def test_the_ui_shows_the_layer_and_domain_groups() -> None:
     published = graph.get(AssetKey(["governance", "published_warehouse"]))
     assert published.group_name == "governance"
     assert published.owners
+    review = graph.get(AssetKey(["reviews", "joint_revenue_review"]))
+    assert review.group_name == "reviews"
+    # Every publication refreshes the review pages: they are downstream of it, in the same job.
+    assert review.parent_keys == {published.key}
 
 
 def test_gates_are_blocking_checks_at_both_boundaries() -> None:
@@ -146,6 +150,7 @@ def test_schedule_sensors_and_freshness_checks_are_defined() -> None:
         "dbt_marts",
         "mart_gate",
         "governance__published_warehouse",
+        "reviews__joint_revenue_review",
     }
 
 
