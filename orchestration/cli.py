@@ -124,6 +124,12 @@ def _run(args: argparse.Namespace, run_id: str) -> int:
         print(f"funnel run: nothing was run or published.\n{error}", file=sys.stderr)
         return 2
     print(outcome.summary())
+    if outcome.succeeded:
+        from orchestration.review import reviews_dir
+
+        index = reviews_dir() / "index.html"
+        if index.exists():
+            print(f"Review pages: {index}")
     print(f"Full log: {log_path}")
     return 0 if outcome.succeeded else 1
 

@@ -149,7 +149,7 @@ class Scorecard:
             if (
                 r["kpi_code"] == code
                 and r["period_grain"] == grain
-                and r["period_start_date"] <= start <= r["period_end_date"]
+                and r["period_start_date"] <= start < r["period_end_date"]
             ):
                 return r
         return None

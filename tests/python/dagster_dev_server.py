@@ -49,6 +49,23 @@ query($id: ID!) {
   }
 }"""
 
+LATEST_MATERIALIZATION = """
+query($path: [String!]!) {
+  assetOrError(assetKey: {path: $path}) {
+    ... on Asset {
+      assetMaterializations(limit: 1) {
+        runId
+        metadataEntries {
+          label
+          ... on TextMetadataEntry { text }
+          ... on UrlMetadataEntry { url }
+          ... on PathMetadataEntry { path }
+        }
+      }
+    }
+  }
+}"""
+
 RUN_EVENTS = """
 query($id: ID!, $cursor: String) {
   logsForRun(runId: $id, afterCursor: $cursor, limit: 1000) {
@@ -130,6 +147,16 @@ class DagsterDev:
         launched = self.graphql(LAUNCH_RUN, {"params": params})["launchRun"]
         assert launched["__typename"] == "LaunchRunSuccess", launched
         return str(launched["run"]["runId"])
+
+    def latest_materialization(self, asset_path: list[str]) -> tuple[str, dict[str, str]]:
+        """(run id, label -> text) of the metadata the UI shows for its last materialization."""
+        found = self.graphql(LATEST_MATERIALIZATION, {"path": asset_path})["assetOrError"]
+        latest = found["assetMaterializations"][0]
+        entries = {
+            entry["label"]: entry.get("text") or entry.get("url") or entry.get("path") or ""
+            for entry in latest["metadataEntries"]
+        }
+        return latest["runId"], entries
 
     def run_status(self, run_id: str) -> str:
         query = "query($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"

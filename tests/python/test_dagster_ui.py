@@ -64,8 +64,26 @@ def test_a_run_launched_from_the_ui_succeeds_publishes_and_holds_off_funnel_run(
     # created, and the publication records that instant.
     as_ofs = _published_as_ofs(dagster_dev.warehouse, run_id)
     assert len(set(as_ofs.values())) == 1 and None not in as_ofs.values(), as_ofs
+    _assert_the_ui_shows_the_review_pages_of(dagster_dev, run_id, as_ofs["publications.as_of"])
     # The run worker ended: its hold went with it, and the next run starts.
     assert (dagster_dev.warehouse / run_lock.LOCK_FILE_NAME).read_text() == ""
+
+
+def _assert_the_ui_shows_the_review_pages_of(dev: DagsterDev, run_id: str, as_of: object) -> None:
+    """The run refreshed the review pages; the asset's metadata carries the headline figures and
+    links to pages that show this run's marts."""
+    review_run, metadata = dev.latest_materialization(["reviews", "joint_revenue_review"])
+    assert review_run == run_id
+    assert metadata["marts_run_id"] == run_id
+    assert metadata["index"].startswith("file://")
+    assert "weekly: MQL follow-up compliance" in metadata, sorted(metadata)
+    assert re.fullmatch(
+        r"(\d+\.\d%|not judged) \(target \d+%\)", metadata["weekly: MQL follow-up compliance"]
+    )
+    assert "monthly: Bookings (won revenue)" in metadata, sorted(metadata)
+    for page in ("weekly_page", "monthly_page"):
+        html = Path(metadata[page]).read_text(encoding="utf-8")
+        assert f"Run {run_id}, judged at {as_of:%Y-%m-%d %H:%M} UTC" in html  # type: ignore[str-format]
 
 
 def _published_as_ofs(warehouse: Path, run_id: str) -> dict[str, object]:
