@@ -225,7 +225,12 @@ def _overview(scorecard: Scorecard) -> tuple[Figures, dict[str, str]]:
         detail = (
             f"{fmt.change(row['kpi_value'], previous['kpi_value'], row['unit'])} vs previous"
             if previous and row["kpi_value"] is not None and previous["kpi_value"] is not None
-            else _period_note(row, scorecard.month) or "no previous period"
+            else _period_note(row, scorecard.month)
+            or (
+                f"{previous['period_start_date']:%b %Y}: {_kpi_value_text(previous)}"
+                if previous
+                else "no previous period"
+            )
         )
         figures.append(Figure(f"kpi.{code}", row["kpi_name"], value, detail, row["formula"]))
         headline[row["kpi_name"]] = value
