@@ -210,6 +210,19 @@ def _period_note(row: dict, month: ReviewMonth) -> str:
     return "; ".join(notes)
 
 
+def _tile_detail(row: dict, previous: dict | None, month: ReviewMonth) -> str:
+    """The change against the previous period, or that period's value when no change can be
+    computed (no value now, or growth from zero)."""
+    if previous is None:
+        return _period_note(row, month) or "no previous period"
+    changed = fmt.change(row["kpi_value"], previous["kpi_value"], row["unit"])
+    if changed != fmt.MISSING:
+        return f"{changed} vs previous"
+    return _period_note(row, month) or (
+        f"{previous['period_start_date']:%b %Y}: {_kpi_value_text(previous)}"
+    )
+
+
 def _overview(scorecard: Scorecard) -> tuple[Figures, dict[str, str]]:
     figures, headline = [], {}
     for code in HEADLINE_KPIS:
@@ -222,16 +235,7 @@ def _overview(scorecard: Scorecard) -> tuple[Figures, dict[str, str]]:
             if row["unit"] == "amount" and row["kpi_value"] is not None
             else _kpi_value_text(row)
         )
-        detail = (
-            f"{fmt.change(row['kpi_value'], previous['kpi_value'], row['unit'])} vs previous"
-            if previous and row["kpi_value"] is not None and previous["kpi_value"] is not None
-            else _period_note(row, scorecard.month)
-            or (
-                f"{previous['period_start_date']:%b %Y}: {_kpi_value_text(previous)}"
-                if previous
-                else "no previous period"
-            )
-        )
+        detail = _tile_detail(row, previous, scorecard.month)
         figures.append(Figure(f"kpi.{code}", row["kpi_name"], value, detail, row["formula"]))
         headline[row["kpi_name"]] = value
     return Figures(figures), headline
@@ -379,52 +383,52 @@ def _funnel_section(
                 charts.funnel(frame, stage="stage", volume="entries"),
             )
         )
+        section.blocks.append(
+            Table(
+                caption="Stage volumes and velocity",
+                headers=[
+                    "Stage",
+                    f"Entries {month.start:%b}",
+                    f"Entries {before:%b}",
+                    "Change",
+                    "Median days in stage",
+                ],
+                rows=[
+                    Row(
+                        metric=f"stage.{code}",
+                        cells=[
+                            label(stages.get(code, (code, ""))[0], stages.get(code, ("", ""))[1]),
+                            cell(fmt.count(found["entries"] if found else 0), STAGE_VOLUME),
+                            cell(
+                                fmt.count(by_stage[(code, before)]["entries"])
+                                if (code, before) in by_stage
+                                else "0"
+                            ),
+                            cell(
+                                fmt.change(
+                                    found["entries"] if found else 0,
+                                    by_stage[(code, before)]["entries"]
+                                    if (code, before) in by_stage
+                                    else None,
+                                    "count",
+                                )
+                            ),
+                            cell(
+                                fmt.days(found["median_days"])
+                                if found and found["median_days"] is not None
+                                else ("final stage" if code == "customer" else "none moved on yet"),
+                                VELOCITY,
+                            ),
+                        ],
+                    )
+                    for code, found in this_month
+                ],
+            )
+        )
     else:
         section.blocks.append(
             Explanation("Stage volumes", f"No cycle entered a funnel stage in {month.title}.")
         )
-    section.blocks.append(
-        Table(
-            caption="Stage volumes and velocity",
-            headers=[
-                "Stage",
-                f"Entries {month.start:%b}",
-                f"Entries {before:%b}",
-                "Change",
-                "Median days in stage",
-            ],
-            rows=[
-                Row(
-                    metric=f"stage.{code}",
-                    cells=[
-                        label(stages.get(code, (code, ""))[0], stages.get(code, ("", ""))[1]),
-                        cell(fmt.count(found["entries"] if found else 0), STAGE_VOLUME),
-                        cell(
-                            fmt.count(by_stage[(code, before)]["entries"])
-                            if (code, before) in by_stage
-                            else "0"
-                        ),
-                        cell(
-                            fmt.change(
-                                found["entries"] if found else 0,
-                                by_stage[(code, before)]["entries"]
-                                if (code, before) in by_stage
-                                else None,
-                                "count",
-                            )
-                        ),
-                        cell(
-                            fmt.days(found["median_days"])
-                            if found and found["median_days"] is not None
-                            else ("final stage" if code == "customer" else "none moved on yet"),
-                            VELOCITY,
-                        ),
-                    ],
-                )
-                for code, found in this_month
-            ],
-        )
-    )
     velocity = [
         {
             "month": pd.Timestamp(r["month"]),

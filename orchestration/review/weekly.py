@@ -467,7 +467,7 @@ def _worklists_section(
                 for r in follow_up
             ],
             note=_more_note(follow_up_total, len(follow_up), "marts.fct_sla_instances"),
-            empty_reason="No MQL is waiting for a first touch: every MQL has been followed up.",
+            empty_reason="No MQL is waiting for a first touch.",
         )
     )
     mqls = one(

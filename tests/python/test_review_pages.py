@@ -517,11 +517,6 @@ def test_an_empty_publication_renders_explanations_everywhere(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with no stage entries the funnel section explains 'No cycle entered a funnel stage' "
-    "and still shows the 'Stage volumes and velocity' table: six rows of 0 / 'none moved on yet'",
-)
 def test_an_empty_publication_shows_no_table_of_zeros(template: Path, tmp_path: Path) -> None:
     database = scenario.copy_publication(template, tmp_path / "funnel.duckdb")
     with duckdb.connect(str(database)) as connection:
