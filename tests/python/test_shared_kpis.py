@@ -397,6 +397,69 @@ def test_quota_attainment_is_the_teams_bookings_over_its_quota(
         assert growth[key] == pytest.approx(value) if value is not None else growth[key] is None
 
 
+def test_pipeline_coverage_is_the_owners_expected_pipeline_over_its_quota(
+    built: Built, opportunities: pd.DataFrame
+) -> None:
+    """Per team and rep quota row, and for the company (the team quotas added up): the New
+    Business and Expansion amount open at the quarter's first instant (the published snapshot)
+    whose close date then lay inside the quarter, owned by the quota owner, / the quota. The
+    owner and team come from the opportunities, the window from the expected close date."""
+    database, _ = built
+    quotas = pd.read_csv(PROJECT_DIR / "seeds" / "quotas.csv", parse_dates=["period_start_date"])
+    snapshots = _frame(
+        database,
+        "select period_start_date, opportunity_id, amount, expected_close_date "
+        "from marts.fct_pipeline_snapshots where period_grain = 'quarter'",
+    )
+    owned = snapshots.merge(
+        opportunities[["opportunity_id", "owner_id", "team", "is_pipeline"]], on="opportunity_id"
+    )
+    owned = owned[owned.is_pipeline]
+    owned["period_start_date"] = pd.to_datetime(owned.period_start_date)
+    closes = pd.to_datetime(owned.expected_close_date)
+    expected: dict[tuple[str, date, str], float] = {}
+    company: dict[date, list[float]] = {}
+    for quota in quotas[quotas.period_start_date < AS_OF].itertuples():
+        start = quota.period_start_date
+        end = start + pd.DateOffset(months=3)
+        owner = owned.team if quota.quota_owner_type == "team" else owned.owner_id
+        in_quarter = (owned.period_start_date == start) & (closes >= start) & (closes < end)
+        amount = float(owned[in_quarter & (owner == quota.quota_owner)].amount.sum())
+        expected[(quota.quota_owner_type, start.date(), quota.quota_owner)] = (
+            amount / quota.quota_amount
+        )
+        if quota.quota_owner_type == "team":
+            totals = company.setdefault(start.date(), [0.0, 0.0])
+            totals[0] += amount
+            totals[1] += quota.quota_amount
+    published = {
+        (breakdown, start, value): coverage
+        for breakdown in ("team", "rep", "total")
+        for (grain, start, value), coverage in _mart(
+            database, "pipeline_coverage", breakdown
+        ).items()
+        if grain == "quarter"
+    }
+    for start, (amount, quota_amount) in company.items():
+        expected[("total", start, "all")] = amount / quota_amount
+    # Quarters before the first generated data have no reporting period, as for quota_attainment.
+    compared = {key: value for key, value in expected.items() if key in published}
+    assert len(compared) >= 8 and any(value > 0 for value in compared.values())
+    mismatches = []
+    for key, value in compared.items():
+        actual = published[key]
+        if actual is None or not math.isclose(actual, value, rel_tol=1e-9):
+            mismatches.append((key, value, actual))
+    assert mismatches == []
+    assert set(published) <= set(expected), "a coverage row without a quota"
+    targets = _frame(
+        database,
+        "select count(target_value) from marts.mart_shared_kpis "
+        "where kpi_code = 'pipeline_coverage'",
+    )
+    assert targets.iloc[0, 0] == 0, "no coverage target is agreed"
+
+
 def test_forecast_accuracy_compares_the_commit_with_forecastable_bookings(
     built: Built, opportunities: pd.DataFrame
 ) -> None:

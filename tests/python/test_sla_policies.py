@@ -43,6 +43,35 @@ def test_every_policy_in_the_seed_has_instances(built: Built) -> None:
     assert missing == [], f"policies with no instances on generated data: {missing}"
 
 
+def test_compliance_rows_carry_their_policys_agreement(built: Built) -> None:
+    """mart_sla_compliance repeats each policy's seed row (description, target, compliance
+    target), and is_below_target is compliance_rate < compliance_target, null while nothing is
+    judged."""
+    database, _ = built
+    policies = {row["policy_key"]: row for row in _seed("sla_policies")}
+    rows = _rows(
+        database,
+        "select policy_key, policy_description, target_duration, target_unit, "
+        "compliance_target, compliance_rate, is_below_target from marts.mart_sla_compliance",
+    )
+    assert {row[0] for row in rows} == set(policies)
+    wrong = []
+    below = 0
+    for key, description, duration, unit, target, rate, is_below in rows:
+        policy = policies[key]
+        agreed = (policy["description"], float(policy["target_duration"]), policy["target_unit"])
+        if (description, float(duration), unit) != agreed:
+            wrong.append((key, "agreement", description, duration, unit))
+        if target != pytest.approx(float(policy["compliance_target"])):
+            wrong.append((key, "compliance_target", target))
+        if is_below != (None if rate is None else rate < float(policy["compliance_target"])):
+            wrong.append((key, "is_below_target", rate, is_below))
+        below += bool(is_below)
+    assert wrong == []
+    # Generated data falls short somewhere and meets the target somewhere: not vacuous.
+    assert 0 < below < len(rows)
+
+
 def test_stalled_opportunities_are_per_stage_of_open_pipeline_deals(built: Built) -> None:
     database, _ = built
     wrong_deals = _rows(
@@ -194,6 +223,7 @@ def test_a_policy_with_known_events_needs_no_sql_and_an_unknown_event_stops_the_
             "5",
             "calendar_days",
             "calendar",
+            "0.90",
             "A meeting or an opportunity within 5 days of acceptance.",
         ],
     )
@@ -210,12 +240,23 @@ def test_a_policy_with_known_events_needs_no_sql_and_an_unknown_event_stops_the_
             "2",
             "business_hours",
             "business",
+            "0.90",
             "A demo is booked within 2 business hours.",
         ],
     )
     _add_policy(
         project_copy,
-        ["weekly_mqls", "marketing", "week", "mql_count", "1", "month", "calendar", "Weekly."],
+        [
+            "weekly_mqls",
+            "marketing",
+            "week",
+            "mql_count",
+            "1",
+            "month",
+            "calendar",
+            "1.00",
+            "Weekly.",
+        ],
     )
     unknown = _dbt_in_copy(project_copy, SEED_CHECK, warehouse)
     assert unknown.returncode != 0

@@ -86,17 +86,8 @@ zero_filled as (
             and series.kpi_code = measured.kpi_code
 ),
 
-quota_attainment as (
-    select
-        int_quota_attainment.period_grain,
-        int_quota_attainment.period_start_date,
-        int_quota_attainment.breakdown,
-        int_quota_attainment.breakdown_value,
-        'quota_attainment' as kpi_code,
-        int_quota_attainment.booked_amount as numerator,
-        int_quota_attainment.quota_amount as denominator,
-        cast(null as {{ dbt.type_int() }}) as window_days,
-        cast(null as {{ dbt.type_bigint() }}) as pending_count
+quota_rows as (
+    select int_quota_attainment.*
     from {{ ref('int_quota_attainment') }} as int_quota_attainment
     inner join periods
         on
@@ -104,10 +95,30 @@ quota_attainment as (
             and int_quota_attainment.period_start_date = periods.period_start_date
 ),
 
+quota_kpis as (
+    {#- Both against the same quota row: what was booked, and what the pipeline at the period's
+        first instant expected to close in it (pipeline coverage). #}
+    {%- for kpi_code, numerator in [("quota_attainment", "booked_amount"),
+                                    ("pipeline_coverage", "expected_pipeline_amount")] %}
+        select
+            period_grain,
+            period_start_date,
+            breakdown,
+            breakdown_value,
+            '{{ kpi_code }}' as kpi_code,
+            {{ numerator }} as numerator,
+            quota_amount as denominator,
+            cast(null as {{ dbt.type_int() }}) as window_days,
+            cast(null as {{ dbt.type_bigint() }}) as pending_count
+        from quota_rows
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+),
+
 base as (
     select * from zero_filled
     union all
-    select * from quota_attainment
+    select * from quota_kpis
 ),
 
 prior_periods as (

@@ -117,6 +117,7 @@ class Recomputation:
             "pipeline_created_amount": lambda p: count(self.created_pipeline(p).amount.sum()),
             "marketing_sourced_pipeline_share": self.marketing_sourced_pipeline_share,
             "pipeline_past_close_date_share": self.pipeline_past_close_date_share,
+            "pipeline_coverage": self.pipeline_coverage,
             "bookings_amount": lambda p: count(self.won(p).amount.sum()),
             "revenue_growth_rate": lambda p: growth(
                 self.measure("bookings_amount", p), self.measure("bookings_amount", p.previous)
@@ -236,15 +237,19 @@ class Recomputation:
         due = o[(o.type == "Renewal") & period.holds(o.close_date)]
         return ratio(due.is_won.sum(), len(due))
 
-    def quota_attainment(self, period: Period) -> Measure:
-        """Team quotas of the period: bookings of the opportunities the team's reps own / the
-        quota; the company total adds up the team quotas."""
+    def team_quotas(self, period: Period) -> pd.DataFrame:
+        """The period's team quota rows (the company total adds up the team quotas)."""
         quotas = seed("quotas")
-        quotas = quotas[
+        return quotas[
             (quotas.period_grain == period.grain)
             & (pd.to_datetime(quotas.period_start_date) == period.start)
             & (quotas.quota_owner_type == "team")
         ]
+
+    def quota_attainment(self, period: Period) -> Measure:
+        """Team quotas of the period: bookings of the opportunities the team's reps own / the
+        quota; the company total adds up the team quotas."""
+        quotas = self.team_quotas(period)
         if quotas.empty:
             return NOT_DEFINED
         won = self.won(period)
@@ -255,10 +260,11 @@ class Recomputation:
 
     def pipeline_at_start(self, period: Period) -> pd.DataFrame:
         """New Business and Expansion opportunities open at the period's first instant, with the
-        amount, forecast category and close date their history had then."""
+        amount, forecast category and close date their history had then, and the team of their
+        current owner."""
         if period.start not in self._states:
             states = opportunity_states_at(self.raw, period.start)
-            o = self.opportunities[["id", "is_pipeline", "is_won", "close_date"]].rename(
+            o = self.opportunities[["id", "is_pipeline", "is_won", "close_date", "team"]].rename(
                 columns={"id": "opportunity_id", "close_date": "final_close_date"}
             )
             states = states.merge(o, on="opportunity_id")
@@ -269,6 +275,18 @@ class Recomputation:
         open_pipeline = self.pipeline_at_start(period)
         past = open_pipeline.close_date < period.start
         return ratio(open_pipeline.amount[past].sum(), open_pipeline.amount.sum())
+
+    def pipeline_coverage(self, period: Period) -> Measure:
+        """Team quotas of the period: the New Business and Expansion amount the team's reps had
+        open at the period's first instant with a close date (as history had it then) inside
+        the period / the quota; the company total adds up the team quotas."""
+        quotas = self.team_quotas(period)
+        if quotas.empty:
+            return NOT_DEFINED
+        open_pipeline = self.pipeline_at_start(period)
+        expected = open_pipeline[period.holds(open_pipeline.close_date)]
+        amount = sum(expected.amount[expected.team == team].sum() for team in quotas.quota_owner)
+        return ratio(amount, quotas.quota_amount.sum())
 
     def committed(self, period: Period) -> pd.DataFrame:
         open_pipeline = self.pipeline_at_start(period)
