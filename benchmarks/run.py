@@ -12,9 +12,14 @@ For each size, in a scratch directory (deleted afterwards unless --keep):
 4. run        the whole `funnel run --as-of D` on another copy of the loaded warehouse; the Dagster
               job's own steps (raw tables, dbt, and any gate or publish steps the job has) are
               reported as `run:<step>` from the run's event log
-5. incremental  the held-back day appended (untimed), then `funnel run --as-of D+1` on the
+5. review     `funnel review` on the warehouse step 4 published: both review pages (weekly
+              triage, monthly review) of the last complete week and month at D, from the
+              published marts, as a reader renders them outside a run (the run renders them
+              too, as one of its `run:<step>`); the render time `funnel review` reports and the
+              size of the pages go to the JSON too
+6. incremental  the held-back day appended (untimed), then `funnel run --as-of D+1` on the
               warehouse of step 4: what a daily run costs
-6. unchanged  `funnel run --as-of D+1` once more, with nothing new landed: what any run costs
+7. unchanged  `funnel run --as-of D+1` once more, with nothing new landed: what any run costs
               however little changed (at small sizes, the fixed cost of a run)
 Prints a table per size and a summary, and writes benchmarks/results/run-<time>.json and
 benchmarks/results/latest.json with the machine, its load average and the versions used.
@@ -28,12 +33,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
 from datetime import datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -48,6 +55,8 @@ from orchestration.settings import PROJECT_DIR, WORKING_FILE, connect_warehouse,
 
 RESULTS_DIR = PROJECT_DIR / "benchmarks" / "results"
 BIN_DIR = Path(sys.executable).parent
+# `funnel review` ends with the time render_reviews took in-process (no start-up, no imports).
+RENDERED_IN = re.compile(r"^Rendered in ([0-9.]+)s$", re.MULTILINE)
 
 # dbt selections timed one after another, in dependency order (each only needs earlier ones).
 LAYERS: list[tuple[str, list[str]]] = [
@@ -114,6 +123,8 @@ class SizeRun:
         self.run_steps: dict[str, dict[str, object]] = {}
         self.layer_models: dict[str, dict[str, float]] = {}
         self.day_rows: dict[str, int] = {}
+        self.review: dict[str, object] = {}
+        self.review_failure: PhaseFailed | None = None
 
     def _phase(self, phase: str, command: list[str], warehouse: Path) -> Measurement:
         print(f"  {phase} ...", end="", flush=True)
@@ -196,6 +207,7 @@ class SizeRun:
         home.mkdir(exist_ok=True)
         self._phase("run", self._funnel("run", "--as-of", self.as_of.isoformat()), warehouse)
         self.run_steps["run"] = latest_run_steps(home)
+        self.review_phase(warehouse)
         append_day(warehouse / WORKING_FILE, self.scratch / "day")
         self._phase(
             "incremental", self._funnel("run", "--as-of", self.next_day.isoformat()), warehouse
@@ -205,6 +217,23 @@ class SizeRun:
             "unchanged", self._funnel("run", "--as-of", self.next_day.isoformat()), warehouse
         )
         self.run_steps["unchanged"] = latest_run_steps(home)
+
+    def review_phase(self, warehouse: Path) -> None:
+        """`funnel review` on the published warehouse. A failure here is recorded (and fails the
+        benchmark) but doesn't keep the incremental and unchanged runs from being measured."""
+        try:
+            measurement = self._phase("review", self._funnel("review"), warehouse)
+        except PhaseFailed as failure:
+            print(f"\n{failure}", file=sys.stderr)
+            self.measurements.append(failure.measurement)
+            self.review_failure = failure
+            return
+        found = RENDERED_IN.search(measurement.output_tail)
+        pages = sorted((warehouse / "reviews").glob("*.html"))
+        self.review = {
+            "render_seconds": float(found.group(1)) if found else None,
+            "page_kb": {page.name: round(page.stat().st_size / 1024, 1) for page in pages},
+        }
 
     def result(self) -> dict[str, object]:
         by_phase = {m.phase: m for m in self.measurements}
@@ -221,6 +250,7 @@ class SizeRun:
             ],
             "dagster_steps": self.run_steps,
             "slowest_models_per_layer": self.layer_models,
+            "review": self.review,
             "incremental_to_full_ratio": round(incremental.seconds / full.seconds, 3)
             if full and incremental
             else None,
@@ -265,6 +295,10 @@ def print_result(result: dict[str, object]) -> None:
             f"  {phase:<34} {seconds:>9.1f} {_number(cpu, 1):>9} {_number(rss):>12} "
             f"{_number(tree):>12}"
         )
+    review: dict[str, Any] = result.get("review") or {}  # type: ignore[assignment]
+    if review.get("render_seconds") is not None:
+        pages = ", ".join(f"{name} {kb:,.0f} KB" for name, kb in review["page_kb"].items())
+        print(f"  review rendered in {review['render_seconds']:.1f} s in-process; {pages}")
     for phase in ("incremental", "unchanged"):
         ratio = result[f"{phase}_to_full_ratio"]
         if ratio is not None:
@@ -332,6 +366,8 @@ def main() -> int:
         finally:
             if not args.keep:
                 shutil.rmtree(scratch, ignore_errors=True)
+        if failed is None and size_run.review_failure is not None:
+            failed = size_run.review_failure.measurement.phase
         results.append({**size_run.result(), "failed_phase": failed})
         print_result(results[-1])
         if failed:
