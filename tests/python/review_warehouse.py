@@ -728,7 +728,7 @@ KPIS: list[Row] = [
     _kpi(
         "pipeline_coverage",
         "Pipeline coverage",
-        "ratio",
+        "multiple",
         "pipeline",
         date(2026, 7, 1),
         3.0,
@@ -740,7 +740,7 @@ KPIS: list[Row] = [
     _kpi(
         "pipeline_coverage",
         "Pipeline coverage",
-        "ratio",
+        "multiple",
         "pipeline",
         date(2026, 7, 1),
         1.5,
@@ -754,7 +754,7 @@ KPIS: list[Row] = [
     _kpi(
         "pipeline_coverage",
         "Pipeline coverage",
-        "ratio",
+        "multiple",
         "pipeline",
         date(2026, 7, 1),
         5.25,

@@ -334,11 +334,6 @@ def test_monthly_pipeline_by_source_and_coverage(pages: SimpleNamespace) -> None
     assert len(monthly.charts("pipeline")) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline_coverage's kpi_definitions unit is 'ratio', so the scorecard prints 3.0 as "
-    "'300.0%' while the pipeline section prints it as a multiple of the quota (fmt.multiple)",
-)
 def test_pipeline_coverage_reads_the_same_on_the_scorecard_and_in_the_pipeline_section(
     pages: SimpleNamespace,
 ) -> None:
