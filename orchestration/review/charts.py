@@ -154,7 +154,7 @@ def stacked_bars_over_time(
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X(f"{x}:T", title=None, timeUnit="yearmonth", axis=alt.Axis(format="%b %y")),
+            x=alt.X(f"yearmonth({x}):O", title=None, axis=alt.Axis(format="%b %y", labelAngle=0)),
             y=alt.Y(f"sum({y}):Q", title=None, axis=alt.Axis(format=y_format)),
             color=alt.Color(
                 f"{series}:N",
@@ -192,10 +192,19 @@ def grouped_bars(
 
 
 def rates_by_band(
-    frame: pd.DataFrame, *, band: str, rates: dict[str, str], threshold_band: str | None
+    frame: pd.DataFrame,
+    *,
+    band: str,
+    rates: dict[str, str],
+    threshold_band: str | None,
+    sample: str,
+    small_sample: int,
 ) -> str:
-    """Rates per score band side by side, the sales-ready threshold drawn as a rule."""
-    long = frame.melt(id_vars=[band], value_vars=list(rates), var_name="rate", value_name="value")
+    """Rates per score band side by side, the sales-ready threshold drawn as a rule; bands with
+    fewer than `small_sample` in `sample` are drawn pale (too few to judge)."""
+    long = frame.melt(
+        id_vars=[band, sample], value_vars=list(rates), var_name="rate", value_name="value"
+    )
     long["rate"] = long["rate"].map(rates)
     bands = list(frame[band])
     base = alt.Chart(long).encode(x=alt.X(f"{band}:N", sort=bands, title="Score band"))
@@ -208,7 +217,8 @@ def rates_by_band(
             sort=list(rates.values()),
             scale=alt.Scale(range=[SALES, CUSTOMER_BASE]),
         ),
-        tooltip=[band, "rate", alt.Tooltip("value:Q", format=".1%")],
+        opacity=alt.condition(f"datum.{sample} < {small_sample}", alt.value(0.35), alt.value(1.0)),
+        tooltip=[band, "rate", alt.Tooltip("value:Q", format=".1%"), sample],
     )
     layers = [bars]
     if threshold_band:

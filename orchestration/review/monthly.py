@@ -32,6 +32,8 @@ from orchestration.review.queries import rows
 from orchestration.review.sla_labels import sourced_by_name
 
 TREND_MONTHS = 12
+# A score band with fewer MQLs than this is shown, but flagged as too few to judge.
+SMALL_BAND = 30
 FUNNEL_STAGES = ["lead", "mql", "sal", "sql", "opportunity", "customer"]
 SHORT_STAGE_NAMES = {
     "lead": "Lead",
@@ -794,6 +796,7 @@ def _calibration_section(connection: duckdb.DuckDBPyConnection) -> Section:
                 "band": [b["score_band"] for b in scored],
                 "sal_rate": [b["sal_rate"] or 0.0 for b in scored],
                 "win_rate": [b["win_rate"] or 0.0 for b in scored],
+                "mqls": [b["mqls"] for b in scored],
             }
         )
         section.blocks.append(
@@ -804,7 +807,10 @@ def _calibration_section(connection: duckdb.DuckDBPyConnection) -> Section:
                     band="band",
                     rates={"sal_rate": "Accepted (SAL)", "win_rate": "Won"},
                     threshold_band=threshold if threshold in set(frame["band"]) else None,
+                    sample="mqls",
+                    small_sample=SMALL_BAND,
                 ),
+                note=f"Pale bars: bands with fewer than {SMALL_BAND} MQLs, too few to judge.",
             )
         )
     else:
@@ -831,10 +837,18 @@ def _calibration_section(connection: duckdb.DuckDBPyConnection) -> Section:
                 )
                 for b in bands
             ],
+            note=_small_bands_note(bands),
             empty_reason="No MQLs yet.",
         )
     )
     return section
+
+
+def _small_bands_note(bands: list[dict]) -> str:
+    small = [f"{b['score_band']} ({b['mqls']:,})" for b in bands if 0 < b["mqls"] < SMALL_BAND]
+    if not small:
+        return ""
+    return f"Too few MQLs to judge (under {SMALL_BAND}): {', '.join(small)}."
 
 
 def build_monthly(
