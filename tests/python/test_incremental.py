@@ -402,6 +402,31 @@ def test_an_edited_agreement_reprocesses_every_row(
     assert _differences(runs["incremental"], runs["rebuilt"], relation) == (0, 0)
 
 
+def test_an_agreement_that_gains_a_column_loads_into_an_existing_warehouse(
+    warehouses: dict[str, Path], tmp_path: Path
+) -> None:
+    """An upgrade or a steward adds a column to a seed: the next run on a warehouse built before
+    reloads the agreement with it, instead of failing against the old table's columns."""
+    project = tmp_path / "project"
+    shutil.copytree(
+        PROJECT_DIR,
+        project,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "target", "logs", "warehouse", "dbt_packages", "gx", "benchmarks"
+        ),
+    )
+    seed_file = project / "seeds" / "sla_floors.csv"
+    lines = seed_file.read_text().splitlines()
+    widened = [f"{lines[0]},agreed_on", *(f"{line},2026-11-02" for line in lines[1:])]
+    seed_file.write_text("\n".join(widened) + "\n")
+    (tmp_path / WORKING_FILE).parent.mkdir(parents=True)
+    shutil.copyfile(warehouses["incremental"], tmp_path / WORKING_FILE)
+    _dbt_build(tmp_path, DAY_END, "--select", "sla_floors", project_dir=project)
+    with duckdb.connect(str(tmp_path / WORKING_FILE), read_only=True) as connection:
+        loaded = connection.execute("select distinct agreed_on from seeds.sla_floors").fetchall()
+    assert [str(value) for (value,) in loaded] == ["2026-11-02"]
+
+
 def test_a_renamed_program_rewrites_every_handoff_that_names_it(
     warehouses: dict[str, Path], tmp_path: Path
 ) -> None:
