@@ -97,7 +97,9 @@ ATTRIBUTION_MODELS = {
 }
 VELOCITY = (
     "Median days a lifecycle cycle spent in the stage before it moved on (entered → exited, "
-    "fct_funnel_transitions), for stage entries of the month that have exited."
+    "fct_funnel_transitions), over the cycles that left the stage in the month. Counted at exit, "
+    "not entry: by month of entry, recent months would hold only the fast movers and look "
+    "quicker than they are."
 )
 STAGE_VOLUME = "Lifecycle cycles that entered the stage in the month (fct_funnel_transitions)."
 COHORT_CONVERSION = (
@@ -360,19 +362,30 @@ def _funnel_section(
     volumes = rows(
         connection,
         """
-        select stage_code, date_trunc('month', entered_at) as month, count(*) as entries,
-            median(date_diff('second', entered_at, exited_at) / 86400.0)
-                filter (where exited_at is not null) as median_days
-        from marts.fct_funnel_transitions
-        where entered_at >= ? and entered_at < ?
-        group by all
+        with entries as (
+            select stage_code, date_trunc('month', entered_at) as month, count(*) as entries
+            from marts.fct_funnel_transitions
+            where entered_at >= ? and entered_at < ?
+            group by all
+        ),
+
+        exits as (
+            select stage_code, date_trunc('month', exited_at) as month,
+                median(date_diff('second', entered_at, exited_at) / 86400.0) as median_days
+            from marts.fct_funnel_transitions
+            where exited_at >= ? and exited_at < ?
+            group by all
+        )
+
+        select stage_code, month, coalesce(entries.entries, 0) as entries, exits.median_days
+        from entries full outer join exits using (stage_code, month)
         """,
-        [first.start, month.end],
+        [first.start, month.end, first.start, month.end],
     )
     by_stage = {(r["stage_code"], r["month"].date()): r for r in volumes}
     this_month = [(s, by_stage.get((s, month.start))) for s in FUNNEL_STAGES]
     before = month.previous(1).start
-    if any(found for _, found in this_month):
+    if any(found and found["entries"] for _, found in this_month):
         frame = pd.DataFrame(
             {
                 "stage": [short_stage(s) for s, _ in this_month],
@@ -393,7 +406,7 @@ def _funnel_section(
                     f"Entries {month.start:%b}",
                     f"Entries {before:%b}",
                     "Change",
-                    "Median days in stage",
+                    f"Median days in stage, of those leaving it in {month.start:%b}",
                 ],
                 rows=[
                     Row(
@@ -418,7 +431,7 @@ def _funnel_section(
                             cell(
                                 fmt.days(found["median_days"])
                                 if found and found["median_days"] is not None
-                                else ("final stage" if code == "customer" else "none moved on yet"),
+                                else ("final stage" if code == "customer" else "none left it"),
                                 VELOCITY,
                             ),
                         ],
@@ -542,7 +555,7 @@ def _funnel_section(
     if velocity:
         section.blocks.append(
             Chart(
-                "Velocity: median days in stage, by month of entry",
+                "Velocity: median days in stage, by month the stage was left",
                 charts.series_over_time(
                     pd.DataFrame(velocity),
                     x="month",

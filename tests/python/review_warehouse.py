@@ -504,7 +504,8 @@ FUNNEL_STAGES: list[Row] = [
 
 # Stage entries: stage -> {month: [days in stage of each entry, None while still in it]}.
 # September: lead 6 (median of 3, 5, 10, 20 = 7.5 d), MQL 5 (median of 1, 2, 4 = 2.0 d), SAL 3,
-# SQL 2, opportunity 1 (not moved on), customer 1. August: 8, 4, 2, 1, 1, 0.
+# SQL 2, opportunity 1 (not moved on), customer 1. August: 8, 4, 2, 1, 1, 0; August's
+# opportunity leaves its stage on 1 September, after 30 days.
 STAGE_ENTRIES: dict[str, dict[int, list[float | None]]] = {
     "lead": {9: [3, 5, 10, 20, None, None], 8: [4] * 8},
     "mql": {9: [1, 2, 4, None, None], 8: [3] * 4},
