@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from orchestration.review.charts import sparkline
+
 
 @dataclass(frozen=True)
 class Definition:
@@ -102,6 +104,12 @@ def cell(text: str, definition: str = "", verdict: str = "", numeric: bool = Tru
 
 def label(text: str, definition: str = "") -> Cell:
     return Cell(text=text, definition=definition, numeric=False)
+
+
+def sparkline_cell(values: list[float | None], too_few: str) -> Cell:
+    """A trend as a sparkline, or `too_few` (e.g. "too few weeks") when it has under two points."""
+    svg = sparkline(values)
+    return Cell(text="" if svg else too_few, html=svg, numeric=False)
 
 
 def verdict_of(value: float | None, target: float | None, higher_is_better: bool = True) -> str:

@@ -24,12 +24,13 @@ from orchestration.review.blocks import (
     Table,
     cell,
     label,
+    sparkline_cell,
     verdict_of,
 )
+from orchestration.review.labels import SOURCED_BY_NAMES, sourced_by_name
 from orchestration.review.periods import ReviewMonth
 from orchestration.review.published import PublishedRun
 from orchestration.review.queries import rows
-from orchestration.review.sla_labels import sourced_by_name
 
 TREND_MONTHS = 12
 # A score band with fewer MQLs than this is shown, but flagged as too few to judge.
@@ -141,7 +142,11 @@ class Scorecard:
             [first.start, month.start],
         )
         self.month = month
-        self.codes = list(dict.fromkeys(r["kpi_code"] for r in self.rows))
+        # What a KPI is (name, unit, group, formula): the same on every row of it.
+        self.definitions: dict[str, dict] = {}
+        for row in self.rows:
+            self.definitions.setdefault(row["kpi_code"], row)
+        self.codes = list(self.definitions)
 
     def grain(self, code: str) -> str:
         grains = {r["period_grain"] for r in self.rows if r["kpi_code"] == code}
@@ -254,11 +259,7 @@ def _scorecard_section(scorecard: Scorecard) -> Section:
     )
     grouped: dict[str, list[str]] = {}
     for code in scorecard.codes:
-        current = scorecard.current(code)
-        group = (current or next(r for r in scorecard.rows if r["kpi_code"] == code))[
-            "measure_group"
-        ]
-        grouped.setdefault(group, []).append(code)
+        grouped.setdefault(scorecard.definitions[code]["measure_group"], []).append(code)
     for group in [*MEASURE_GROUPS, *sorted(set(grouped) - set(MEASURE_GROUPS))]:
         codes = grouped.get(group)
         if not codes:
@@ -266,10 +267,9 @@ def _scorecard_section(scorecard: Scorecard) -> Section:
         table_rows = []
         for code in codes:
             row = scorecard.current(code)
-            any_row = row or next(r for r in scorecard.rows if r["kpi_code"] == code)
+            any_row = scorecard.definitions[code]
             previous = scorecard.previous(code)
             unit = any_row["unit"]
-            spark = charts.sparkline(scorecard.trend(code))
             table_rows.append(
                 Row(
                     metric=f"kpi.{code}",
@@ -290,7 +290,7 @@ def _scorecard_section(scorecard: Scorecard) -> Section:
                                 unit,
                             )
                         ),
-                        Cell(text="" if spark else "too few periods", html=spark, numeric=False),
+                        sparkline_cell(scorecard.trend(code), "too few periods"),
                         label(_period_note(row, scorecard.month) if row else ""),
                     ],
                 )
@@ -581,8 +581,8 @@ def _pipeline_section(
     by_source = rows(
         connection,
         """
-        select period_start_date, breakdown_value, kpi_code, kpi_value, numerator, denominator,
-            formula, is_mature, pending_count
+        select period_start_date, breakdown_value, kpi_code, unit, kpi_value, numerator,
+            denominator, formula
         from marts.mart_shared_kpis
         where period_grain = 'month' and breakdown = 'sourced_by'
             and kpi_code in ('pipeline_created_amount', 'pipeline_created_count', 'win_rate_count',
@@ -625,7 +625,7 @@ def _pipeline_section(
         for r in by_source
         if r["period_start_date"] == month.start
     }
-    order = ["marketing", "sales", "customer_base"]
+    order = list(SOURCED_BY_NAMES)
     sources = sorted(
         {source for source, _ in current},
         key=lambda source: (order.index(source) if source in order else len(order), source),
@@ -634,10 +634,9 @@ def _pipeline_section(
         (current.get((s, "pipeline_created_amount")) or {}).get("kpi_value") or 0 for s in sources
     )
 
-    def value(source: str, code: str, unit: str) -> Cell:
+    def value(source: str, code: str) -> Cell:
         found = current.get((source, code))
-        text = _kpi_value_text({**found, "unit": unit}) if found else "none"
-        return cell(text, formulas.get(code, ""))
+        return cell(_kpi_value_text(found) if found else "none", formulas.get(code, ""))
 
     section.blocks.append(
         Table(
@@ -655,8 +654,8 @@ def _pipeline_section(
                     metric=f"pipeline.{source}",
                     cells=[
                         label(sourced_by_name(source)),
-                        value(source, "pipeline_created_count", "count"),
-                        value(source, "pipeline_created_amount", "amount"),
+                        value(source, "pipeline_created_count"),
+                        value(source, "pipeline_created_amount"),
                         cell(
                             fmt.percent(
                                 (
@@ -670,8 +669,8 @@ def _pipeline_section(
                             if total_amount
                             else fmt.MISSING
                         ),
-                        value(source, "win_rate_count", "ratio"),
-                        value(source, "win_rate_amount", "ratio"),
+                        value(source, "win_rate_count"),
+                        value(source, "win_rate_amount"),
                     ],
                 )
                 for source in sources

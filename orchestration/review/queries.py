@@ -20,12 +20,6 @@ def one(connection: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | Non
     return None if found is None else found[0]
 
 
-def has_table(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(
-        one(
-            connection,
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'marts' and table_name = ?",
-            [name],
-        )
-    )
+def total_of(found: Rows) -> int:
+    """The `count(*) over ()` a limited query carries: how many matched, not how many came."""
+    return int(found[0]["total"]) if found else 0

@@ -13,7 +13,6 @@ import pandas as pd
 from orchestration.review import charts
 from orchestration.review import formatting as fmt
 from orchestration.review.blocks import (
-    Cell,
     Chart,
     Definition,
     Explanation,
@@ -25,12 +24,13 @@ from orchestration.review.blocks import (
     Table,
     cell,
     label,
+    sparkline_cell,
     verdict_of,
 )
+from orchestration.review.labels import POLICY_NAMES, policy_name, segment_name
 from orchestration.review.periods import ReviewMonth, ReviewWeek
 from orchestration.review.published import PublishedRun
-from orchestration.review.queries import Rows, one, rows
-from orchestration.review.sla_labels import POLICY_NAMES, policy_name, segment_name
+from orchestration.review.queries import Rows, one, rows, total_of
 
 TREND_WEEKS = 12
 WORKLIST_LIMIT = 50
@@ -105,6 +105,8 @@ def load_policies(connection: duckdb.DuckDBPyConnection) -> list[Policy]:
 def _compliance_rows(
     connection: duckdb.DuckDBPyConnection, first: ReviewWeek, last: ReviewWeek, by: str = ""
 ) -> Rows:
+    """Weekly rows of mart_sla_compliance summed over owners (and `by`), with the compliance
+    rate recomputed over the sum by the mart's own rule: met / (met + breached + open_breached)."""
     extra = f", {by}" if by else ""
     return rows(
         connection,
@@ -185,7 +187,7 @@ def _compliance_section(
                     cell(fmt.count(found["open"])),
                     cell(value if rate is not None else fmt.MISSING, verdict=verdict),
                     cell(fmt.percent(policy.compliance_target, 0)),
-                    _spark_cell(sparkline_values),
+                    sparkline_cell(sparkline_values, "too few weeks"),
                 ],
             )
         )
@@ -247,11 +249,6 @@ def _compliance_section(
     return section, figures, headline
 
 
-def _spark_cell(values: list[float | None]) -> Cell:
-    svg = charts.sparkline(values)
-    return Cell(text="" if svg else "too few weeks", html=svg, numeric=False)
-
-
 def _owners_section(
     connection: duckdb.DuckDBPyConnection,
     run: PublishedRun,
@@ -260,17 +257,9 @@ def _owners_section(
 ) -> Section:
     names = {p.key: p for p in policies if not p.is_per_period}
     section = Section("owners", "By team and owner", "Who is behind on which agreement this week.")
-    teams = rows(
-        connection,
-        """
-        select coalesce(owner_team, 'No team') as team, policy_key,
-            sum(met) as met, sum(breached + open_breached) as breaches,
-            sum(met) / nullif(sum(met + breached + open_breached), 0) as compliance_rate
-        from marts.mart_sla_compliance
-        where period_type = 'week' and period_start_date = ?
-        group by all order by team, policy_key
-        """,
-        [week.start],
+    teams = sorted(
+        _compliance_rows(connection, week, week, by="coalesce(owner_team, 'No team') as team"),
+        key=lambda r: (r["team"], r["policy_key"]),
     )
     team_rows = [
         Row(
@@ -279,7 +268,10 @@ def _owners_section(
                 label(r["team"]),
                 label(names[r["policy_key"]].name, names[r["policy_key"]].description),
                 cell(fmt.count(r["met"])),
-                cell(fmt.count(r["breaches"]), verdict="bad" if r["breaches"] else ""),
+                cell(
+                    fmt.count(r["breached"] + r["open_breached"]),
+                    verdict="bad" if r["breached"] + r["open_breached"] else "",
+                ),
                 cell(
                     fmt.percent(r["compliance_rate"])
                     if r["compliance_rate"] is not None
@@ -337,28 +329,18 @@ def _owners_section(
             empty_reason="No breaches this week: every judged clock was met.",
         )
     )
-    breaches = rows(
+    breaches = _named_instances(
         connection,
-        f"""
-        select instances.policy_key, instances.status, instances.started_at, instances.due_at,
-            instances.satisfied_at, instances.opportunity_id,
-            coalesce(users.user_name, instances.owner_user_id, 'Unassigned') as owner,
-            coalesce(instances.owner_team, 'No team') as team,
-            {_person_label_sql()} as subject,
-            coalesce(instances.satisfied_at, instances.as_of_at) - instances.due_at as late_by,
-            count(*) over () as total
-        from marts.fct_sla_instances as instances
-        left join marts.dim_person as persons on instances.person_key = persons.person_key
-        left join marts.dim_user as users on instances.owner_user_id = users.user_id
-        where instances.started_at >= ? and instances.started_at < ?
-            and instances.status in ('breached', 'open_breached')
-            and instances.period_start_date is null
-        order by late_by desc
-        limit {WORKLIST_LIMIT}
-        """,
+        "instances.policy_key, instances.status, instances.started_at, instances.due_at, "
+        "instances.satisfied_at, instances.opportunity_id, "
+        "coalesce(instances.satisfied_at, instances.as_of_at) - instances.due_at as late_by",
+        "instances.started_at >= ? and instances.started_at < ? "
+        "and instances.status in ('breached', 'open_breached') "
+        "and instances.period_start_date is null",
+        "late_by desc",
         [week.start, week.end],
     )
-    total = breaches[0]["total"] if breaches else 0
+    total = total_of(breaches)
     section.blocks.append(
         Table(
             caption="Breaches this week, named",
@@ -391,11 +373,33 @@ def _owners_section(
     return section
 
 
-def _person_label_sql() -> str:
-    return (
-        "coalesce(nullif(trim(coalesce(persons.first_name, '') || ' ' || "
-        "coalesce(persons.last_name, '')), ''), persons.email, instances.crm_lead_id, "
-        "instances.person_key) || coalesce(' (' || persons.company || ')', '')"
+def _named_instances(
+    connection: duckdb.DuckDBPyConnection,
+    columns: str,
+    where: str,
+    order: str,
+    params: list[object],
+) -> Rows:
+    """The first WORKLIST_LIMIT SLA instances matching `where`, each with its lead (name and
+    company), owner and team as a reader knows them, and `total`: how many matched."""
+    return rows(
+        connection,
+        f"""
+        select {columns},
+            coalesce(nullif(trim(coalesce(persons.first_name, '') || ' ' ||
+                coalesce(persons.last_name, '')), ''), persons.email, instances.crm_lead_id,
+                instances.person_key) || coalesce(' (' || persons.company || ')', '') as subject,
+            coalesce(users.user_name, instances.owner_user_id, 'Unassigned') as owner,
+            coalesce(instances.owner_team, 'No team') as team,
+            count(*) over () as total
+        from marts.fct_sla_instances as instances
+        left join marts.dim_person as persons on instances.person_key = persons.person_key
+        left join marts.dim_user as users on instances.owner_user_id = users.user_id
+        where {where}
+        order by {order}
+        limit {WORKLIST_LIMIT}
+        """,
+        params,
     )
 
 
@@ -420,29 +424,18 @@ def _worklists_section(
         "Worklists",
         f"What to act on, as the marts stood at {run.as_of:%Y-%m-%d %H:%M} UTC.",
     )
-    follow_up = rows(
+    follow_up = _named_instances(
         connection,
-        f"""
-        select {_person_label_sql()} as subject, instances.crm_lead_id,
-            coalesce(users.user_name, instances.owner_user_id, 'Unassigned') as owner,
-            coalesce(instances.owner_team, 'No team') as team, instances.started_at,
-            instances.due_at, instances.status, instances.business_minutes_elapsed,
-            instances.target_minutes, count(*) over () as total
-        from marts.fct_sla_instances as instances
-        left join marts.dim_person as persons on instances.person_key = persons.person_key
-        left join marts.dim_user as users on instances.owner_user_id = users.user_id
-        where instances.policy_key = 'mql_follow_up'
-            and (
-                (instances.status = 'open'
-                    and instances.target_minutes - instances.business_minutes_elapsed <= ?)
-                or (instances.status = 'open_breached' and instances.started_at >= ?)
-            )
-        order by instances.due_at
-        limit {WORKLIST_LIMIT}
-        """,
+        "instances.started_at, instances.due_at, instances.status, "
+        "instances.business_minutes_elapsed",
+        "instances.policy_key = 'mql_follow_up' and ("
+        "(instances.status = 'open' "
+        "and instances.target_minutes - instances.business_minutes_elapsed <= ?) "
+        "or (instances.status = 'open_breached' and instances.started_at >= ?))",
+        "instances.due_at",
         [NEXT_BUSINESS_DAY_MINUTES, week.start],
     )
-    follow_up_total = follow_up[0]["total"] if follow_up else 0
+    follow_up_total = total_of(follow_up)
     section.blocks.append(
         Table(
             caption="Follow up now: MQLs breaching within a business day or already breached",
@@ -475,25 +468,16 @@ def _worklists_section(
         "select count(*) from marts.fct_lead_cycles where mql_at >= ? and mql_at < ?",
         [week.start, week.end],
     )
-    leakage = rows(
+    leakage = _named_instances(
         connection,
-        f"""
-        select {_person_label_sql()} as subject, persons.lead_source,
-            coalesce(users.user_name, instances.owner_user_id, 'Unassigned') as owner,
-            coalesce(instances.owner_team, 'No team') as team, instances.started_at,
-            instances.due_at, instances.as_of_at - instances.started_at as waiting,
-            count(*) over () as total
-        from marts.fct_sla_instances as instances
-        left join marts.dim_person as persons on instances.person_key = persons.person_key
-        left join marts.dim_user as users on instances.owner_user_id = users.user_id
-        where instances.policy_key = 'mql_follow_up' and instances.status = 'open_breached'
-            and instances.started_at >= ? and instances.started_at < ?
-        order by instances.started_at
-        limit {WORKLIST_LIMIT}
-        """,
+        "persons.lead_source, instances.started_at, "
+        "instances.as_of_at - instances.started_at as waiting",
+        "instances.policy_key = 'mql_follow_up' and instances.status = 'open_breached' "
+        "and instances.started_at >= ? and instances.started_at < ?",
+        "instances.started_at",
         [week.start, week.end],
     )
-    leaked = leakage[0]["total"] if leakage else 0
+    leaked = total_of(leakage)
     section.blocks.append(
         Table(
             caption=f"Leakage: MQLs of {week.label} never followed up",
@@ -536,7 +520,7 @@ def _worklists_section(
         limit {WORKLIST_LIMIT}
         """,
     )
-    queued = queue[0]["total"] if queue else 0
+    queued = total_of(queue)
     section.blocks.append(
         Table(
             caption="Recycle queue: SALs and SQLs past the stalled window",
@@ -572,7 +556,7 @@ def _worklists_section(
         limit {WORKLIST_LIMIT}
         """,
     )
-    stalled_total = stalled[0]["total"] if stalled else 0
+    stalled_total = total_of(stalled)
     stalled_amount = stalled[0]["total_amount"] if stalled else 0
     section.blocks.append(
         Table(

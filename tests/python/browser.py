@@ -141,14 +141,6 @@ def visit(html: Path, screenshot: Path, *, width: int = 1280, height: int = 900)
         )
 
 
-def pdf(html: Path, out: Path) -> None:
-    """Print `html` to an A4 PDF at `out` (print media, backgrounds printed), offline as in
-    `visit`: to check that a page prints."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with _opened(html, width=1280, height=900) as (page, _):
-        page.pdf(path=str(out), format="A4", print_background=True)
-
-
 # Values a reader should never see: what pandas, Python, JavaScript and SQL print for missing or
 # impossible numbers. Whole words only ("Nonetheless", "financial", "info" are fine) and
 # case-sensitive, so that prose ("none of the leads", "a Null hypothesis") is left alone.

@@ -1,6 +1,6 @@
 """The browser helper catches what a reader's browser would: requests to the network (none of
 which leaves the machine), console and uncaught errors, junk values in the visible text; and it
-renders a clean self-contained page, to a screenshot and to PDF."""
+renders a clean self-contained page to a screenshot."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from browser import pdf, visible_text_problems, visit
+from browser import visible_text_problems, visit
 
 BAR_RGB = (0x1F, 0x77, 0xB4)
 
@@ -200,12 +200,3 @@ def test_visible_text_problems_finds_junk_values_as_whole_words() -> None:
         )
         == []
     )
-
-
-def test_pdf_prints_the_page(tmp_path: Path) -> None:
-    html = _page(tmp_path / "print.html", body="<h1>Quarterly funnel</h1><p>Printed.</p>")
-    out = tmp_path / "print" / "page.pdf"
-
-    pdf(html, out)
-
-    assert out.read_bytes().startswith(b"%PDF")

@@ -10,6 +10,7 @@ recomputed from the marts with independent SQL."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,7 +19,7 @@ from types import SimpleNamespace
 import duckdb
 import pytest
 import review_warehouse as scenario
-from browser import pdf, visible_text_problems, visit
+from browser import visible_text_problems, visit
 from conftest import AS_OF as BUILT_AS_OF
 from review_html import ReviewPage, parse
 
@@ -642,11 +643,22 @@ def test_the_real_pages_open_offline_in_chromium(real_pages: SimpleNamespace) ->
             shutil.copyfile(png, Path(keep) / png.name)
 
 
-def test_the_weekly_page_prints_to_pdf(real_pages: SimpleNamespace) -> None:
-    out = real_pages.directory / "weekly.pdf"
-    pdf(real_pages.rendered.weekly, out)
-    data = out.read_bytes()
-    assert data.startswith(b"%PDF-") and len(data) > 10_000
+def test_funnel_review_pdf_prints_both_pages(
+    real_pages: SimpleNamespace, warehouse_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`funnel review --pdf` as a leader runs it: both pages printed by the local Chromium, on
+    A4 pages, beside the HTML."""
+    shutil.copyfile(real_pages.published, warehouse_dir / "funnel.duckdb")
+    assert main(["review", "--pdf"]) == 0
+    output = capsys.readouterr().out
+    for name in ("weekly-2026-W43.pdf", "monthly-2026-10.pdf"):
+        printed = warehouse_dir / "reviews" / name
+        assert str(printed) in output
+        data = printed.read_bytes()
+        assert data.startswith(b"%PDF-")
+        # A whole review does not fit on one A4 page: a blank or truncated print would.
+        pages = re.findall(rb"/Type\s*/Page[^s]", data)
+        assert len(pages) >= 2, f"{name} printed on {len(pages)} page(s)"
 
 
 def test_the_real_pages_agree_with_the_marts(real_pages: SimpleNamespace) -> None:

@@ -1,4 +1,4 @@
-"""Reader-facing names of the SLA policies and stages (the keys stay in the marts)."""
+"""Reader-facing names of SLA policies, segments and sources (the keys stay in the marts)."""
 
 from __future__ import annotations
 
