@@ -42,8 +42,12 @@
         {%- for column in adapter.get_columns_in_relation(existing) -%}
             {%- do landed.update({column.name | lower: column}) -%}
         {%- endfor -%}
+        {%- set landed_names = {} -%}
+        {%- for column in contract_columns -%}
+            {%- do landed_names.update({column.name: revenue_funnel.landed_column_name(column)}) -%}
+        {%- endfor -%}
         {%- set missing = [] -%}
-        {%- for column in contract_columns if column.name not in landed -%}
+        {%- for column in contract_columns if landed_names[column.name] not in landed -%}
             {%- do missing.append(column.name) -%}
         {%- endfor -%}
         {%- for key in node.config.meta.get("key_columns", ["id"]) if key in missing -%}
@@ -54,9 +58,17 @@
             ) }}
         {%- endfor -%}
         {%- if missing -%}
+            {%- set described = [] -%}
+            {%- for name in missing -%}
+                {%- set column = node.columns[name] -%}
+                {%- set field_var = revenue_funnel.custom_field_var(column) -%}
+                {%- do described.append(landed_names[name] ~ (
+                    " (custom field " ~ var(field_var) ~ ", set by the " ~ field_var ~ " var)"
+                    if field_var else "")) -%}
+            {%- endfor -%}
             {%- do exceptions.warn(
                 "Raw table " ~ source_name ~ "." ~ table_name ~ " lacks contract column(s) "
-                ~ missing | join(", ") ~ ": they are null in staging."
+                ~ described | join(", ") ~ ": they are null in staging."
             ) -%}
         {%- endif %}
     select
@@ -65,8 +77,8 @@
             cast(null as {{ revenue_funnel.contract_type(column.data_type) }})
         {%- else -%}
             {{ revenue_funnel.cast_to_contract(
-                adapter.quote(landed[column.name].name),
-                landed[column.name],
+                adapter.quote(landed[landed_names[column.name]].name),
+                landed[landed_names[column.name]],
                 column.data_type,
             ) }}
         {%- endif %} as {{ column.name }}{{ "," if not loop.last }}
@@ -120,4 +132,32 @@
         {{- "," if not loop.last }}
         {%- endfor %}
     where 1 = 0
+{%- endmacro %}
+
+
+{#- The column a contract column is landed as. A custom field (column meta `custom_field_var`) is
+    named per org by a var holding its Salesforce API name, which the connector lands in snake
+    case (`Loss_Reason__c` -> `loss_reason_c`); every other column lands under its own name. -#}
+{% macro landed_column_name(column) -%}
+    {%- set field_var = revenue_funnel.custom_field_var(column) -%}
+    {%- if not field_var -%}
+        {{ return(column.name) }}
+    {%- endif -%}
+    {{ return(revenue_funnel.connector_column_name(var(field_var))) }}
+{%- endmacro %}
+
+
+{% macro custom_field_var(column) -%}
+    {%- set meta = column.get("config", {}).get("meta", {}) or column.get("meta", {}) -%}
+    {{ return(meta.get("custom_field_var")) }}
+{%- endmacro %}
+
+
+{#- A Salesforce API name as the connector lands it: `LastModifiedDate` -> `last_modified_date`,
+    `Loss_Reason__c` -> `loss_reason_c` (the loader's snake_case, discovery.py). -#}
+{% macro connector_column_name(api_name) -%}
+    {%- set re = modules.re -%}
+    {%- set name = re.sub("(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", api_name | trim) -%}
+    {%- set name = re.sub("[^0-9a-zA-Z]+", "_", name) -%}
+    {{ return(name.strip("_") | lower) }}
 {%- endmacro %}

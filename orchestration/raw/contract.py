@@ -40,10 +40,22 @@ class ContractColumn:
     name: str
     data_type: str
     description: str
+    custom_field_var: str | None = None  # a per-org Salesforce custom field, named by this var
 
     @property
     def duckdb_type(self) -> str:
         return DUCKDB_TYPES[self.data_type]
+
+    @property
+    def custom_field(self) -> str | None:
+        """The Salesforce API name configured for a custom-field column, e.g. `Loss_Reason__c`."""
+        return project_vars()[self.custom_field_var] if self.custom_field_var else None
+
+    @property
+    def landed_name(self) -> str:
+        """The column the connector lands it as: its own name, or a custom field's snake case
+        (`Loss_Reason__c` -> `loss_reason_c`), as macros/staging/contract_source.sql reads it."""
+        return connector_column_name(self.custom_field) if self.custom_field else self.name
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,26 @@ class ContractTable:
         raise KeyError(f"{self.qualified_name} has no contract column {name!r}")
 
 
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def connector_column_name(name: str) -> str:
+    """`LastModifiedDate` -> `last_modified_date`, `Foo__c` -> `foo_c`, ` Id ` -> `id`;
+    connector bookkeeping keeps its leading underscore (`_fivetran_synced`)."""
+    name = name.strip()
+    prefix = "_" if name.startswith("_") else ""
+    name = _CAMEL_BOUNDARY.sub("_", name)
+    name = re.sub(r"[^0-9a-zA-Z]+", "_", name)
+    return prefix + name.strip("_").lower()
+
+
+@cache
+def project_vars() -> dict:
+    """The vars of dbt_project.yml: the configuration the CLI, the generator and dbt share."""
+    document = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    return document.get("vars") or {}
+
+
 def _default_of(templated: str) -> str:
     """`{{ var('salesforce_schema', 'salesforce') }}` -> `salesforce`."""
     match = _VAR_DEFAULT.search(templated)
@@ -93,7 +125,12 @@ def load_contract() -> dict[str, tuple[ContractTable, ...]]:
                     required=meta.get("contract") == "required",
                     key_columns=tuple(meta.get("key_columns", ["id"])),
                     columns=tuple(
-                        ContractColumn(c["name"], c["data_type"], c.get("description", ""))
+                        ContractColumn(
+                            c["name"],
+                            c["data_type"],
+                            c.get("description", ""),
+                            c.get("config", {}).get("meta", {}).get("custom_field_var"),
+                        )
                         for c in table["columns"]
                     ),
                     description=table.get("description", ""),

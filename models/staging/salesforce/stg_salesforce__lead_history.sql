@@ -20,6 +20,9 @@ renamed as (
         old_value,
         new_value,
 
+        -- booleans
+        field = '{{ var("salesforce_lead_reason_field") }}' as is_feedback_reason_change,
+
         -- timestamps
         created_date as changed_at,
         _fivetran_synced as synced_at

@@ -28,6 +28,7 @@ renamed as (
         industry,
         lead_source,
         status as lead_status,
+        disqualification_reason_c as disqualification_reason,
         rating,
 
         -- numerics

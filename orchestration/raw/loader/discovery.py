@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.raw.contract import ContractTable, contract_tables
+from orchestration.raw.contract import ContractTable, connector_column_name, contract_tables
 from orchestration.raw.loader.problems import LoadProblem
 
 SUFFIXES = (".csv.gz", ".csv", ".parquet")
-_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-
-
-def snake_case(name: str) -> str:
-    """`LastModifiedDate` -> `last_modified_date`, `Foo__c` -> `foo_c`, ` Id ` -> `id`;
-    connector bookkeeping keeps its leading underscore (`_fivetran_synced`)."""
-    name = name.strip()
-    prefix = "_" if name.startswith("_") else ""
-    name = _CAMEL_BOUNDARY.sub("_", name)
-    name = re.sub(r"[^0-9a-zA-Z]+", "_", name)
-    return prefix + name.strip("_").lower()
+snake_case = connector_column_name
 
 
 @dataclass(frozen=True)
