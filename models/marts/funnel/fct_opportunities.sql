@@ -1,6 +1,9 @@
 {#- One row per CRM opportunity, with what the shared KPIs need: the account's segment, the
     owner's team, the lifecycle cycle it came from and who sourced it, and when it closed.
-    Pipeline means New Business and Expansion deals; renewals are measured by retention. -#}
+    Pipeline means New Business and Expansion deals; renewals are measured by retention.
+    The loss reason (var salesforce_opportunity_loss_reason_field) is kept as written on every
+    row; a lost deal gets its category from the feedback_reasons agreement (crm_opportunity):
+    'unmapped' for a value missing there, 'not_recorded' for none. -#}
 with
 
 opportunities as (
@@ -26,6 +29,11 @@ users as (
 
 cycles as (
     select * from {{ ref('fct_lead_cycles') }}
+),
+
+loss_reasons as (
+    select * from {{ ref('feedback_reasons') }}
+    where system = 'crm_opportunity'
 ),
 
 source_cycles as (
@@ -92,6 +100,17 @@ final as (
         opportunities.stage_name,
         status_map.stage_code,
         opportunities.forecast_category,
+        opportunities.loss_reason,
+        case
+            when not opportunities.is_closed or opportunities.is_won then null
+            when nullif(trim(opportunities.loss_reason), '') is null then 'not_recorded'
+            else coalesce(loss_reasons.category_code, 'unmapped')
+        end as loss_reason_category,
+        case
+            when not opportunities.is_closed or opportunities.is_won then null
+            when nullif(trim(opportunities.loss_reason), '') is null then 'Not recorded'
+            else coalesce(loss_reasons.category_name, 'Unmapped reason')
+        end as loss_reason_category_name,
         opportunities.amount,
         opportunities.probability,
         opportunities.is_closed,
@@ -121,6 +140,8 @@ final as (
         on opportunities.stage_name = status_map.status_value
     left join closings
         on opportunities.opportunity_id = closings.opportunity_id
+    left join loss_reasons
+        on trim(opportunities.loss_reason) = loss_reasons.reason_value
     left join first_wins
         on
             opportunities.opportunity_id = first_wins.opportunity_id
