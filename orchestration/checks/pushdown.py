@@ -12,9 +12,15 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from orchestration.checks.suites import ExpectationSpec, Suite
+from orchestration.checks.stewards import frame_values
+from orchestration.checks.suites import ExpectationSpec, Suite, contract_column
 
 _LIVE = re.compile(r"\{live(?::(\w+))?\}")
+_LANDED = re.compile(r"\{landed:(\w+)\.(\w+)\}")
+_CUSTOM_FIELD = re.compile(r"\{custom_field:(\w+)\.(\w+)\}")
+_AGREED = re.compile(r"\{agreed:(\w+)\}")
+# Contract types as both DuckDB and PostgreSQL spell them (for a column the table lacks).
+_NULL_TYPES = {"double": "double precision"}
 DELETION_COLUMNS = ("is_deleted", "_fivetran_deleted")
 
 
@@ -75,7 +81,30 @@ def render_frame(
         ]
         return " and ".join(terms) or "true"
 
+    def landed(match: re.Match[str]) -> str:
+        alias, name = match.groups()
+        column = contract_column(suite.table, name)
+        if column is None:
+            raise UnsupportedExpectation(f"{suite.table} has no contract column {name!r}")
+        if column.landed_name in present:
+            return f"{quote(alias)}.{quote(column.landed_name)}"
+        return f"cast(null as {_NULL_TYPES.get(column.data_type, column.data_type)})"
+
+    def custom_field(match: re.Match[str]) -> str:
+        table, name = match.groups()
+        source = suite.table.split(".", 1)[0]
+        column = contract_column(f"{source}.{table}", name)
+        if column is None or column.custom_field is None:
+            raise UnsupportedExpectation(f"{source}.{table}.{name} is not a custom-field column")
+        return literal(column.custom_field)
+
+    def agreed(match: re.Match[str]) -> str:
+        return ", ".join(literal(value) for value in frame_values()[match.group(1)])
+
     sql = _LIVE.sub(live, suite.frame_sql)
+    sql = _LANDED.sub(landed, sql)
+    sql = _CUSTOM_FIELD.sub(custom_field, sql)
+    sql = _AGREED.sub(agreed, sql)
     for source, schema in schemas.items():
         sql = sql.replace("{" + source + "}", quote(schema))
     return sql

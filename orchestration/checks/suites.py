@@ -6,17 +6,25 @@ A frame selects only the columns the expectations read, with derived columns whe
 needs a join or a window (a referential check validates `missing_account_id`, null unless the
 account doesn't exist). Placeholders: `{salesforce}`, `{marketo}`, `{marts}` (schema names) and
 `{live}` / `{live:alias}` (the row is not a deletion, for whichever of `is_deleted` and
-`_fivetran_deleted` the table has).
+`_fivetran_deleted` the table has), `{landed:alias.column}` (a raw-contract column of the suite's
+table under the name it is landed as: a custom field's configured name, null when the table
+lacks it), `{custom_field:table.column}` (the configured Salesforce API name of a custom-field
+column, as a SQL string) and `{agreed:name}` (the values of an agreement, as SQL strings
+separated by commas: `stewards.frame_values`).
+
+Column names in a raw suite's kwargs are contract names; the gate reads a custom field under its
+landed name (`landed_column`).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from orchestration.raw.contract import ContractColumn, contract_table
 from orchestration.settings import PROJECT_DIR
 
 SUITES_DIR = PROJECT_DIR / "gx" / "suites"
@@ -38,6 +46,7 @@ class ExpectationSpec:
     kwargs: dict[str, Any]
     severity: str
     meta: dict[str, Any] = field(default_factory=dict)
+    table: str = ""  # the suite's table
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -83,7 +92,8 @@ class Suite:
 
     @property
     def table_level(self) -> tuple[ExpectationSpec, ...]:
-        return tuple(e for e in self.expectations if e.is_table_level)
+        """The table-level expectations, their columns under the names they are landed as."""
+        return tuple(_landed(e) for e in self.expectations if e.is_table_level)
 
     @property
     def row_level(self) -> tuple[ExpectationSpec, ...]:
@@ -115,6 +125,7 @@ def _read_suite(path: Path) -> Suite:
                     kwargs=dict(raw.get("kwargs", {})),
                     severity=severity,
                     meta=dict(raw.get("meta", {})),
+                    table=meta["table"],
                 )
             )
         return Suite(
@@ -145,3 +156,44 @@ def load_suites(boundary: str) -> tuple[Suite, ...]:
 
 def all_suites() -> tuple[Suite, ...]:
     return tuple(suite for boundary in BOUNDARIES for suite in load_suites(boundary))
+
+
+def contract_column(table: str, column: str) -> ContractColumn | None:
+    """The raw-contract column `column` of `table` (`salesforce.lead`), None when it is none."""
+    source, _, name = table.partition(".")
+    try:
+        return contract_table(source, name).column(column)
+    except KeyError:
+        return None
+
+
+def landed_column(table: str, column: str) -> str:
+    """The name a contract column of `table` is landed as (a custom field's configured name);
+    any other name as it is."""
+    contract = contract_column(table, column)
+    return contract.landed_name if contract else column
+
+
+def describe_landed(table: str, landed: str) -> str:
+    """A landed column for a steward: a custom field names its API name and the var setting it."""
+    source, _, name = table.partition(".")
+    try:
+        columns = contract_table(source, name).columns
+    except KeyError:
+        return landed
+    for column in columns:
+        if column.custom_field_var and column.landed_name == landed:
+            return (
+                f"{landed} (custom field {column.custom_field}, set by the "
+                f"{column.custom_field_var} var)"
+            )
+    return landed
+
+
+def _landed(expectation: ExpectationSpec) -> ExpectationSpec:
+    kwargs = dict(expectation.kwargs)
+    if isinstance(kwargs.get("column_set"), list):
+        kwargs["column_set"] = [landed_column(expectation.table, c) for c in kwargs["column_set"]]
+    if isinstance(kwargs.get("column"), str):
+        kwargs["column"] = landed_column(expectation.table, kwargs["column"])
+    return replace(expectation, kwargs=kwargs)

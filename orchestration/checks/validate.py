@@ -39,8 +39,14 @@ from orchestration.checks.pushdown import (
     quote,
     render_frame,
 )
-from orchestration.checks.stewards import mapped_status_values, steward_for
-from orchestration.checks.suites import ExpectationSpec, Suite, load_suites
+from orchestration.checks.stewards import mapped_reason_values, mapped_status_values, steward_for
+from orchestration.checks.suites import (
+    ExpectationSpec,
+    Suite,
+    describe_landed,
+    landed_column,
+    load_suites,
+)
 from orchestration.checks.tolerances import ORPHAN_SEED, max_orphan_percent
 from orchestration.checks.volume import (
     Baseline,
@@ -83,6 +89,7 @@ def gate_parameters(as_of: datetime) -> dict[str, Any]:
         "latest_allowed_at": as_of + FUTURE_TOLERANCE,
         "earliest_allowed_at": EARLIEST_ALLOWED_AT,
         **mapped_status_values(),
+        **mapped_reason_values(),
     }
 
 
@@ -393,7 +400,8 @@ def reported_column(expectation: ExpectationSpec) -> str | None:
     """The raw column a steward is told about: a derived frame column names its source column
     in `meta.column` (`non_finite_amount`) or `meta.orphans_of` (`missing_owner_id`)."""
     meta = expectation.meta
-    return str(meta.get("column") or meta.get("orphans_of") or expectation.column or "") or None
+    column = str(meta.get("column") or meta.get("orphans_of") or expectation.column or "")
+    return landed_column(expectation.table, column) if column else None
 
 
 def not_evaluated(
@@ -469,8 +477,9 @@ def table_outcome(
     outcome.status = PASSED if gx_result.success else FAILED
     outcome.unexpected_count = len(missing)
     outcome.element_count = len(wanted)
+    described = [describe_landed(suite.table, column) for column in missing]
     outcome.observed_value = (
-        f"missing columns: {', '.join(missing)}" if missing else f"all {len(wanted)} present"
+        f"missing columns: {', '.join(described)}" if missing else f"all {len(wanted)} present"
     )
     return outcome
 

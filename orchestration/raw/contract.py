@@ -163,7 +163,8 @@ def raw_schemas() -> dict[str, str]:
 
 
 def create_table_sql(table: ContractTable, schema: str | None = None) -> str:
-    """DDL for an empty raw table with exactly the contract's columns."""
+    """DDL for an empty raw table with exactly the contract's columns, as landed (a custom field
+    under its configured name)."""
     target_schema = schema or raw_schemas()[table.source]
-    columns = ",\n    ".join(f'"{c.name}" {c.duckdb_type}' for c in table.columns)
+    columns = ",\n    ".join(f'"{c.landed_name}" {c.duckdb_type}' for c in table.columns)
     return f'create or replace table "{target_schema}"."{table.name}" (\n    {columns}\n)'

@@ -3,6 +3,7 @@ injected fault countable exactly."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from collections.abc import Iterator
 from datetime import datetime
@@ -19,7 +20,7 @@ from orchestration.raw import generator
 from orchestration.raw.contract import contract_tables
 from orchestration.raw.generator import FAULT_KINDS, GenerationReport, generate
 from orchestration.raw.generator.people import make_users
-from orchestration.settings import connect_warehouse
+from orchestration.settings import PROJECT_DIR, connect_warehouse, sql_string
 
 AS_OF = datetime(2026, 11, 1)
 LEADS = 2500
@@ -34,6 +35,20 @@ OPPORTUNITY_STAGES = (
     "'Id. Decision Makers', 'Perception Analysis', 'Proposal/Price Quote', "
     "'Negotiation/Review', 'Closed Won', 'Closed Lost'"
 )
+
+
+def _agreed_reasons(system: str) -> str:
+    """The reason values seeds/feedback_reasons.csv agrees for `system`, as a SQL list."""
+    with (PROJECT_DIR / "seeds" / "feedback_reasons.csv").open(newline="") as handle:
+        return ", ".join(
+            sql_string(row["reason_value"])
+            for row in csv.DictReader(handle)
+            if row["system"] == system
+        )
+
+
+AGREED_LEAD_REASONS = _agreed_reasons("crm")
+AGREED_LOSS_REASONS = _agreed_reasons("crm_opportunity")
 
 
 @pytest.fixture(scope="module")
@@ -677,6 +692,13 @@ def test_faults_are_injected_with_exact_counts(tmp_path: Path) -> None:
         f"where status not in ({AGREED_STATUSES})",
         "unmapped_mas_status": "select count(*) from marketo.lead "
         f"where lead_status not in ({AGREED_STATUSES})",
+        "unmapped_lead_reason": 'select count(*) from salesforce."lead" '
+        f"where disqualification_reason_c not in ({AGREED_LEAD_REASONS})",
+        "unmapped_lead_reason_change": "select count(*) from salesforce.lead_history "
+        "where field = 'Disqualification_Reason__c' "
+        f"and new_value not in ({AGREED_LEAD_REASONS})",
+        "unmapped_loss_reason": "select count(*) from salesforce.opportunity "
+        f"where loss_reason_c not in ({AGREED_LOSS_REASONS})",
     }
     assert set(observed) == set(counts)
     with connect_warehouse(database, read_only=True) as connection:

@@ -8,6 +8,12 @@ select
     case
         when activity.primary_attribute_value = 'Lead Status' then activity.new_value
     end as status_value,
+    case
+        when
+            activity.primary_attribute_value = 'Lead Status'
+            and activity.new_value in ({agreed:mas_ended_statuses})
+            then activity.reason
+    end as ended_status_reason,
     funnel_ts(activity.activity_date) as activity_date
 from {marketo}."activity_change_data_value" as activity
 left join (select distinct id from {marketo}."lead") as lead

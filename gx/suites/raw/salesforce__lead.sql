@@ -4,6 +4,7 @@ select
     lead.email,
     lead.company,
     lead.status,
+    {landed:lead.disqualification_reason_c} as disqualification_reason_c,
     case
         when lead.owner_id is not null and owner.id is null then lead.owner_id
     end as missing_owner_id,

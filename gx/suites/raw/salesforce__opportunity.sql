@@ -9,6 +9,7 @@ select
     funnel_double(opportunity.amount) as amount,
     funnel_non_finite(opportunity.amount) as non_finite_amount,
     opportunity.stage_name,
+    {landed:opportunity.loss_reason_c} as loss_reason_c,
     funnel_ts(opportunity.created_date) as created_date,
     funnel_ts(opportunity.last_modified_date) as last_modified_date
 from {salesforce}."opportunity" as opportunity

@@ -22,19 +22,21 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from orchestration.raw.contract import contract_table
 from orchestration.raw.generator import (
     deletions,
     engagement,
     lifecycle,
     marketo,
+    reasons,
     salesforce,
     workhours,
 )
 from orchestration.raw.generator import faults as fault_injection
 from orchestration.raw.generator.columns import SECONDS_PER_DAY
 from orchestration.raw.generator.faults import FAULT_KINDS, InjectedFault
-from orchestration.raw.generator.opportunities import make_opportunities
-from orchestration.raw.generator.people import make_accounts, make_people, make_users
+from orchestration.raw.generator.opportunities import LOST_INDEX, make_opportunities
+from orchestration.raw.generator.people import make_accounts, make_people, make_users, segment_index
 from orchestration.raw.generator.writer import write_tables
 from orchestration.raw.incremental_state import forget_incremental_state
 
@@ -139,7 +141,6 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
         first_scores.score_at(mql_person, np.ones(len(mql_person), np.int64), first_mql[mql_person])
     )
     lift[mql_person] /= lift[mql_person].mean() if len(mql_person) else 1
-
     life = lifecycle.simulate(
         rng,
         as_of,
@@ -151,6 +152,33 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
         users.integration_user,
         workhours.UTC_OFFSET_HOURS[users.time_zone_of],
         lift,
+    )
+    # Sales' verdicts draw from their own stream, so the rest of the data doesn't shift with them.
+    verdict_rng = np.random.default_rng([seed, 2])
+    ev = life.status_events
+    accepted, decided = reasons.first_verdicts(ev, ~np.isnan(first_mql))
+    reasons.assign_first_programs(
+        verdict_rng,
+        triggers,
+        channel_index,
+        accepted,
+        decided,
+        accepted.sum() / max(decided.sum(), 1),
+    )
+    channel = reasons.first_channels(triggers, channel_index, leads)
+    segment = segment_index(accounts.employees[people.account])
+    source_kind = np.where(
+        people.is_outbound,
+        2,
+        pc.equal(people.lead_source, "Content Syndication").to_numpy(zero_copy_only=False),
+    ).astype(np.int64)
+    touches = life.first_touches
+    cleared = reasons.cleared_on_requalification(
+        verdict_rng,
+        touches.get("person").astype(np.int64),
+        touches.get("cycle").astype(np.int64),
+        touches.get("at"),
+        touches.get("owner").astype(np.int64),
     )
 
     # Re-qualifying engagement for later cycles; cycle-1 engagement stops at the recycle.
@@ -208,6 +236,29 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
     opportunity_number = np.zeros(leads, dtype=np.int64)
     new_business = opportunities.person >= 0
     opportunity_number[opportunities.person[new_business]] = np.flatnonzero(new_business) + 1
+    opportunity_lift = np.where(
+        opportunities.person >= 0, lift[np.maximum(opportunities.person, 0)], 1.0
+    )
+    verdicts = reasons.Verdicts(
+        reasons.lead_reasons(
+            verdict_rng,
+            ev.get("status").astype(np.int64),
+            ev.get("actor").astype(np.int64),
+            ev.get("person").astype(np.int64),
+            users.integration_user,
+            segment,
+            lift,
+            channel,
+            source_kind,
+        ),
+        *cleared,
+        reasons.loss_reasons(
+            verdict_rng,
+            opportunities.stage == LOST_INDEX,
+            segment_index(accounts.employees[opportunities.account]),
+            opportunity_lift,
+        ),
+    )
     customer = np.zeros(accounts.count, dtype=bool)
     customer[opportunities.account[opportunities.stage == 8]] = True
 
@@ -235,8 +286,18 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
 
     out: dict[str, pa.Table] = {"salesforce.user": users.table, "salesforce.user_role": users.roles}
     out["salesforce.account"] = salesforce.accounts_table(rng, accounts, customer, as_of)
-    lead_person, crm_status, last_change, history = salesforce.leads_and_history(
+    lead_person, crm_status, last_change, history, crm_log = salesforce.leads_and_history(
         rng, people, life, users, as_of
+    )
+    reason_column = contract_table("salesforce", "lead").column("disqualification_reason_c")
+    lead_reasons = salesforce.reason_history(
+        verdict_rng,
+        crm_log,
+        verdicts,
+        leads,
+        history.num_rows + 1,
+        str(reason_column.custom_field),
+        as_of,
     )
     out["salesforce.lead"] = salesforce.leads_table(
         rng,
@@ -250,13 +311,23 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
         contact_number,
         opportunity_number,
         as_of,
+        lead_reasons,
+        reason_column.landed_name,
     )
-    out["salesforce.lead_history"] = history
+    out["salesforce.lead_history"] = pa.concat_tables([history, lead_reasons.history])
     out["salesforce.contact"] = salesforce.contacts_table(
         rng, people, c_person, c_at, contact_number, as_of
     )
     out["salesforce.opportunity"], out["salesforce.opportunity_history"] = (
-        salesforce.opportunity_tables(rng, opportunities, people, campaign_of_person, as_of)
+        salesforce.opportunity_tables(
+            rng,
+            opportunities,
+            people,
+            campaign_of_person,
+            as_of,
+            verdicts.loss,
+            contract_table("salesforce", "opportunity").column("loss_reason_c").landed_name,
+        )
     )
     out["salesforce.task"], out["salesforce.event"] = salesforce.activity_tables(
         rng, life, people, as_of
@@ -286,7 +357,6 @@ def build_tables(leads: int, seed: int, as_of: float) -> dict[str, pa.Table]:
     marketo.score_changes(log, scores, life.in_mas[scores.person])
     marketo.noise_activities(rng, log, mas_person, mas_created, programs, as_of)
 
-    ev = life.status_events
     ev_person = ev.get("person").astype(np.int64)
     ev_at = ev.get("at")
     ev_status = ev.get("status").astype(np.int64)

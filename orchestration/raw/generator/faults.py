@@ -12,6 +12,10 @@ and the report lists what was injected:
   Prospecting (after the win, before as-of); their ids start `008R`.
 - unmapped_crm_status: salesforce.lead rows whose status is in no agreed stage (`Contacted??`).
 - unmapped_mas_status: marketo.lead rows whose lead_status is in no agreed stage (`Lead - Hot`).
+- unmapped_lead_reason / unmapped_lead_reason_change: salesforce.lead rows whose reason custom
+  field holds a value no row of seeds/feedback_reasons.csv maps (`Other - see notes`), each with
+  the field-history row that set it (its latest change, so lead and history agree).
+- unmapped_loss_reason: lost salesforce.opportunity rows whose loss reason is unmapped (`Other`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from orchestration.raw.contract import contract_table
 from orchestration.raw.generator.columns import SECONDS_PER_DAY, timestamps
 
 
@@ -79,7 +84,27 @@ FAULT_KINDS = (
     FaultKind(
         "unmapped_mas_status", "marketo.lead", "lead_status", "MAS lead status in no agreed stage"
     ),
+    FaultKind(
+        "unmapped_lead_reason",
+        "salesforce.lead",
+        "disqualification_reason_c",
+        "CRM lead reason in no agreed category",
+    ),
+    FaultKind(
+        "unmapped_lead_reason_change",
+        "salesforce.lead_history",
+        "new_value",
+        "CRM lead reason change to a value in no agreed category",
+    ),
+    FaultKind(
+        "unmapped_loss_reason",
+        "salesforce.opportunity",
+        "loss_reason_c",
+        "opportunity loss reason in no agreed category",
+    ),
 )
+UNMAPPED_LEAD_REASON = "Other - see notes"
+UNMAPPED_LOSS_REASON = "Other"
 
 
 def _count_of(key: str, leads: int) -> int:
@@ -138,6 +163,7 @@ def inject(
     lead = tables["salesforce.lead"]
     status_rows = _pick(rng, lead, count("unmapped_crm_status"))
     lead = _set(lead, "status", status_rows, pa.array(["Contacted??"] * len(status_rows)))
+    status_rows_crm = status_rows
     injected["unmapped_crm_status"] = len(status_rows)
     n_null, n_duplicate = count("null_lead_id"), count("duplicate_lead_id")
     copied = _pick(rng, lead, n_null + n_duplicate, where=_other_than(lead, status_rows))
@@ -212,7 +238,62 @@ def inject(
     tables["salesforce.opportunity_history"] = pa.concat_tables([opportunity_history, regressions])
     injected["stage_regression"] = n
 
+    # Reasons no agreement maps: on original leads none of the faults above touched or copied.
+    original = np.arange(tables["salesforce.lead"].num_rows) < lead.num_rows
+    untouched = original & _other_than(
+        tables["salesforce.lead"], np.concatenate([status_rows_crm, copied])
+    )
+    reasons = _unmapped_lead_reasons(rng, tables, count("unmapped_lead_reason"), untouched, as_of)
+    injected["unmapped_lead_reason"] = injected["unmapped_lead_reason_change"] = reasons
+    opportunity = tables["salesforce.opportunity"]
+    loss_column = contract_table("salesforce", "opportunity").column("loss_reason_c").landed_name
+    lost = pc.equal(opportunity.column("stage_name"), "Closed Lost").to_numpy(zero_copy_only=False)
+    loss_rows = _pick(rng, opportunity, count("unmapped_loss_reason"), where=lost)
+    tables["salesforce.opportunity"] = _set(
+        opportunity, loss_column, loss_rows, pa.array([UNMAPPED_LOSS_REASON] * len(loss_rows))
+    )
+    injected["unmapped_loss_reason"] = len(loss_rows)
+
     return [
         InjectedFault(kind.key, kind.table, kind.column, kind.description, injected[kind.key])
         for kind in FAULT_KINDS
     ]
+
+
+def _unmapped_lead_reasons(
+    rng: np.random.Generator,
+    tables: dict[str, pa.Table],
+    count: int,
+    where: np.ndarray,
+    as_of: float,
+) -> int:
+    """Set `count` leads' reason to an unmapped value with the history row that set it: after
+    every other change of the lead (between its last modification and as-of)."""
+    reason = contract_table("salesforce", "lead").column("disqualification_reason_c")
+    lead = tables["salesforce.lead"]
+    rows = _pick(rng, lead, count, where=where)
+    n = len(rows)
+    taken = lead.take(pa.array(rows))
+    modified = taken.column("last_modified_date").cast(pa.int64()).to_numpy() / 1e6
+    changed_at = timestamps(np.floor(modified + (as_of - modified) / 2))
+    history = tables["salesforce.lead_history"]
+    added = pa.table(
+        {
+            "id": _fault_ids("017U", n),
+            "lead_id": taken.column("id"),
+            "field": pa.array([reason.custom_field] * n, pa.string()),
+            "old_value": taken.column(reason.landed_name),
+            "new_value": pa.array([UNMAPPED_LEAD_REASON] * n, pa.string()),
+            "created_by_id": taken.column("owner_id"),
+            "created_date": changed_at,
+            "is_deleted": pa.array(np.zeros(n, dtype=bool)),
+            "_fivetran_synced": changed_at,
+            "_fivetran_deleted": pa.array(np.zeros(n, dtype=bool)),
+        }
+    )
+    tables["salesforce.lead_history"] = pa.concat_tables(
+        [history, added.select(history.column_names)]
+    )
+    lead = _set(lead, reason.landed_name, rows, pa.array([UNMAPPED_LEAD_REASON] * n))
+    tables["salesforce.lead"] = _set(lead, "last_modified_date", rows, changed_at)
+    return n

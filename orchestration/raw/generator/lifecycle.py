@@ -54,6 +54,7 @@ class Lifecycle:
     conversions: Events  # person, at
     recycles: Events  # person, cycle, at
     requalifications: Events  # person, cycle (new), recycled_at, at
+    first_touches: Events  # person, cycle, at, owner: the first sales touch of a cycle
 
 
 class _Clock:
@@ -87,7 +88,7 @@ def simulate(
     people = len(created_at)
     clock = _Clock(rng, as_of)
     status_events, touches, conversions = Events(), Events(), Events()
-    recycles, requalifications = Events(), Events()
+    recycles, requalifications, first_touches = Events(), Events(), Events()
 
     early_sync = ~is_outbound & (rng.random(people) < 0.2)
     crm_created = np.full(people, np.nan)
@@ -148,6 +149,7 @@ def simulate(
             is_meeting=is_meeting,
             is_completed=np.ones(m, bool),
         )
+        first_touches.add(followed, person=person, cycle=cycle_of, at=touch_at, owner=owner)
         second_touch = clock.after(touch_at, 0.5, 3, followed & (rng.random(m) < 0.4))
         second_touch = workhours.into_working_time(rng, second_touch, offset, np.ones(m, bool))
         second_touch[second_touch > as_of] = np.nan
@@ -257,6 +259,7 @@ def simulate(
         conversions=conversions,
         recycles=recycles,
         requalifications=requalifications,
+        first_touches=first_touches,
     )
 
 

@@ -27,6 +27,7 @@ from orchestration.raw.generator.engagement import (
     Triggers,
 )
 from orchestration.raw.generator.lifecycle import STATUS_INDEX, STATUSES
+from orchestration.raw.generator.reasons import MAS_REASONS
 
 
 @dataclass
@@ -213,7 +214,11 @@ def score_changes(log: ActivityLog, scores: ScoreLog, in_mas: np.ndarray) -> Non
 
 
 def status_changes(rng, log: ActivityLog, person, at, status, previous, from_sync):
+    """Lead Status changes with the MAS's reason: its own MQL by score, its recycle of a lead
+    sales never followed up, or a change synced from the CRM."""
     n = len(person)
+    recycled = [STATUS_INDEX[value] for value in vocab.RECYCLED_STATUSES]
+    no_follow_up = ~from_sync & np.isin(status, recycled)
     log.add(
         "activity_change_data_value",
         person + 1,
@@ -221,9 +226,7 @@ def status_changes(rng, log: ActivityLog, person, at, status, previous, from_syn
         primary_attribute_value=pa.array(np.full(n, "Lead Status")).cast(pa.string()),
         old_value=choice_text(STATUSES, previous),
         new_value=choice_text(STATUSES, status),
-        reason=choice_text(
-            ("Marketing qualified by score", "Synced from CRM"), from_sync.astype(int)
-        ),
+        reason=choice_text(MAS_REASONS, np.where(from_sync, 2, no_follow_up.astype(int))),
         campaign_id=pa.nulls(n, pa.int64()),
     )
 

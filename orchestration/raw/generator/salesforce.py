@@ -3,6 +3,8 @@ history, tasks, events, campaigns and campaign members."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -27,6 +29,7 @@ from orchestration.raw.generator.opportunities import (
     Opportunities,
 )
 from orchestration.raw.generator.people import Accounts, People
+from orchestration.raw.generator.reasons import LEAD_REASONS, LOSS_REASONS, Verdicts
 
 
 def _flags(n: int, value: bool = False) -> pa.Array:
@@ -86,9 +89,15 @@ def leads_and_history(rng, people: People, life: Lifecycle, users, as_of: float)
     is_mql_sync = ev_actor == users.integration_user
     crm_at = ev_at + np.where(is_mql_sync, rng.uniform(60, 180, len(ev_at)), 0)
     crm_at = np.maximum(crm_at, life.crm_created_at[ev_person] + 1)
-    ev_person, crm_at, ev_status, ev_actor, previous = status_log(
-        ev_person, crm_at, ev_status, ev_actor, crm_at <= as_of, life.crm_initial_status
+    ev_person, crm_at, ev_status, ev_index, previous = status_log(
+        ev_person,
+        crm_at,
+        ev_status,
+        np.arange(len(ev_at)),
+        crm_at <= as_of,
+        life.crm_initial_status,
     )
+    ev_actor = ev_actor[ev_index]
     history_count = len(ev_person)
     # Owner assignment from the integration queue to the SDR when the lead lands.
     owner_person = lead_person
@@ -126,7 +135,91 @@ def leads_and_history(rng, people: People, life: Lifecycle, users, as_of: float)
     current = last_status(ev_person, crm_at, ev_status, people.count, life.crm_initial_status)
     last_change = np.full(people.count, np.nan)
     np.fmax.at(last_change, ev_person, crm_at)
-    return lead_person, current, last_change, history
+    crm_log = CrmStatusLog(ev_person, crm_at, ev_index, ev_actor)
+    return lead_person, current, last_change, history, crm_log
+
+
+@dataclass
+class CrmStatusLog:
+    """The CRM's status changes: person, instant, the lifecycle event each records, its actor."""
+
+    person: np.ndarray
+    at: np.ndarray
+    event: np.ndarray
+    actor: np.ndarray
+
+
+@dataclass
+class LeadReasons:
+    """The lead reason field: its history rows and each person's value at as-of (index into
+    reasons.LEAD_REASONS, -1 = empty), and when it last changed."""
+
+    history: pa.Table
+    current: np.ndarray
+    last_change: np.ndarray
+
+
+def reason_history(
+    rng: np.random.Generator,
+    log: CrmStatusLog,
+    verdicts: Verdicts,
+    people: int,
+    first_id: int,
+    field: str,
+    as_of: float,
+) -> LeadReasons:
+    """History rows of the lead reason custom field (`field`, its API name): set by the rep at
+    the instant of the status change that ends a cycle, cleared by some reps when the lead
+    qualifies again. old_value is the value it replaced (null at first)."""
+    reason = verdicts.reason[log.event]
+    set_rows = reason >= 0
+    cleared = verdicts.cleared_at <= as_of
+    person = np.concatenate([log.person[set_rows], verdicts.cleared_person[cleared]])
+    at = np.concatenate([log.at[set_rows], verdicts.cleared_at[cleared]])
+    value = np.concatenate([reason[set_rows], np.full(int(cleared.sum()), -1)])
+    actor = np.concatenate([log.actor[set_rows], verdicts.cleared_by[cleared]])
+    order = np.lexsort((at, person))
+    person, at, value, actor = person[order], at[order], value[order], actor[order]
+    same_person = np.concatenate([[False], person[1:] == person[:-1]])
+    previous = np.where(same_person, np.roll(value, 1), -1)
+    # Field history records changes only: re-picking the current value, or clearing an empty
+    # field, leaves no row.
+    kept = value != previous
+    person, at, value, actor, previous = (
+        person[kept],
+        at[kept],
+        value[kept],
+        actor[kept],
+        previous[kept],
+    )
+    n = len(person)
+    texts = [text for text, _ in LEAD_REASONS]
+    history = pa.table(
+        {
+            "id": sf_ids("017", np.arange(first_id, first_id + n)),
+            "lead_id": sf_ids("00Q", person + 1),
+            "field": pa.array(np.full(n, field)).cast(pa.string()),
+            "old_value": _reason_text(texts, previous),
+            "new_value": _reason_text(texts, value),
+            "created_by_id": sf_ids("005", actor),
+            "created_date": timestamps(at),
+            "is_deleted": _flags(n),
+            "_fivetran_synced": _synced(rng, at, as_of),
+            "_fivetran_deleted": _flags(n),
+        }
+    )
+    current = np.full(people, -1, dtype=np.int64)
+    current[person] = value  # in time order per person: the last change wins
+    last_change = np.full(people, np.nan)
+    np.fmax.at(last_change, person, at)
+    return LeadReasons(history, current, last_change)
+
+
+def _reason_text(texts: list[str], index: np.ndarray) -> pa.Array:
+    """Reason text per row, null where `index` is -1."""
+    return pc.if_else(
+        pa.array(index >= 0), choice_text(texts, np.maximum(index, 0)), pa.scalar(None, pa.string())
+    )
 
 
 def leads_table(
@@ -141,11 +234,14 @@ def leads_table(
     contact_number,
     opportunity_number,
     as_of: float,
+    reasons: LeadReasons,
+    reason_column: str,
 ) -> pa.Table:
+    """`reason_column`: the lead reason custom field as the connector lands it."""
     n = len(lead_person)
     p = lead_person
     is_converted = ~np.isnan(converted_at[p])
-    modified = np.fmax(life.crm_created_at[p], last_change[p])
+    modified = np.fmax(np.fmax(life.crm_created_at[p], last_change[p]), reasons.last_change[p])
     take = pa.array(p)
     account = people.account[p]
     return pa.table(
@@ -163,6 +259,7 @@ def leads_table(
             "annual_revenue": pa.nulls(n, pa.float64()),
             "lead_source": people.lead_source.take(take),
             "status": choice_text(STATUSES, current[p]),
+            reason_column: _reason_text([text for text, _ in LEAD_REASONS], reasons.current[p]),
             "rating": choice_text(("Hot", "Warm", "Cold"), rng.integers(0, 3, n)),
             "owner_id": sf_ids("005", people.sdr[p]),
             "is_converted": pa.array(is_converted),
@@ -207,8 +304,15 @@ def contacts_table(rng, people: People, converted_person, converted_at, contact_
 
 
 def opportunity_tables(
-    rng, opportunities: Opportunities, people: People, campaign_of_person, as_of
+    rng,
+    opportunities: Opportunities,
+    people: People,
+    campaign_of_person,
+    as_of,
+    loss: np.ndarray,
+    loss_column: str,
 ):
+    """`loss` per deal (index into reasons.LOSS_REASONS, -1 = none), landed as `loss_column`."""
     o = opportunities
     n = o.count
     numbers = np.arange(1, n + 1)
@@ -240,6 +344,7 @@ def opportunity_tables(
             "is_closed": pa.array(is_closed),
             "is_won": pa.array(is_won),
             "lead_source": lead_source,
+            loss_column: _reason_text([text for text, _ in LOSS_REASONS], loss),
             "campaign_id": sf_ids_or_null("701", campaign, campaign > 0),
             "owner_id": sf_ids("005", o.owner),
             "created_date": timestamps(o.created_at),
