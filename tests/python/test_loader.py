@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.raw import contract
 from orchestration.raw.contract import contract_table
 from orchestration.raw.loader import LoadError, load_folder, snake_case
 
@@ -584,3 +585,65 @@ def test_bad_parquet_value_names_the_row(export: Path, database: Path) -> None:
         (2, "id", "x1"),
     }
     assert "lead.parquet, row 1, column created_at" in str(raised.value)
+
+
+# ---- the org's custom fields: read under the field the var names -----------------------------
+
+ORG_FIELD = "Rejection_Reason__c"
+
+
+@pytest.fixture
+def org_reason_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An org whose lead reason custom field is `Rejection_Reason__c`."""
+    configured = {**contract.project_vars(), "salesforce_lead_reason_field": ORG_FIELD}
+    monkeypatch.setattr(contract, "project_vars", lambda: configured)
+
+
+def with_lead_column(export: Path, header: str, values: list[str]) -> Path:
+    """Lead.csv with its reason column (written under the contract name) renamed `header`."""
+    path = export / "salesforce" / FILES["salesforce.lead"]
+    with path.open(newline="", encoding="utf-8") as handle:
+        lines = list(csv.reader(handle))
+    position = lines[0].index(camel("disqualification_reason_c"))
+    lines[0][position] = header
+    for line, value in zip(lines[1:], values, strict=True):
+        line[position] = value
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(lines)
+    return export
+
+
+@pytest.mark.parametrize("header", [ORG_FIELD, "rejection_reason_c"])
+def test_a_renamed_custom_field_loads_under_its_landed_name_typed(
+    org_reason_field: None, header: str, tmp_path: Path, database: Path
+) -> None:
+    export = with_lead_column(
+        write_export(tmp_path / "export"), header, ["No budget", "", "Duplicate"]
+    )
+    report = load_folder(export, database)
+    assert not [w for w in report.warnings if "salesforce.lead " in w], report.warnings
+    types = column_types(database, "salesforce", "lead")
+    assert types["rejection_reason_c"] == "VARCHAR"
+    assert "disqualification_reason_c" not in types
+    assert rows(database, 'select id, rejection_reason_c from salesforce."lead" order by id') == [
+        (LEADS[0], "No budget"),
+        (LEADS[1], None),
+        (LEADS[2], "Duplicate"),
+    ]
+
+
+def test_a_missing_custom_field_is_null_with_a_warning_naming_field_and_var(
+    org_reason_field: None, tmp_path: Path, database: Path
+) -> None:
+    # The export still has the column under another org's name: an extra column, not the field.
+    export = write_export(tmp_path / "export")
+    report = load_folder(export, database)
+    (warning,) = [w for w in report.warnings if w.startswith("salesforce.lead ")]
+    assert (
+        "rejection_reason_c (custom field Rejection_Reason__c, set by the "
+        "salesforce_lead_reason_field var): loaded as null"
+    ) in warning
+    assert column_types(database, "salesforce", "lead")["rejection_reason_c"] == "VARCHAR"
+    assert rows(database, 'select count(*), count(rejection_reason_c) from salesforce."lead"') == [
+        (3, 0)
+    ]

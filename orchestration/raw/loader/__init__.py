@@ -3,7 +3,9 @@
 Accepts what real exports look like: extra columns (kept as text after the contract's columns),
 CamelCase or API-style headers, a UTF-8 byte-order mark, the connectors' timestamp spellings,
 absent or empty optional tables, and contract columns an instance doesn't sync (null, with a
-warning). Anything that would lose or invent data is an error naming file, line and column.
+warning). A custom-field column is read under the org's configured field (its var), landed as the
+connector names it (`Rejection_Reason__c` -> `rejection_reason_c`). Anything that would lose or
+invent data is an error naming file, line and column.
 
 All-or-nothing: every file is read and checked in a private in-memory DuckDB first; only when
 nothing is wrong is the warehouse attached and every raw table replaced in one transaction. A
@@ -21,6 +23,7 @@ import duckdb
 
 from orchestration.raw.contract import (
     BOOKKEEPING_COLUMNS,
+    ContractColumn,
     ContractTable,
     contract_tables,
     create_table_sql,
@@ -141,8 +144,8 @@ def _stage(
             for key in missing_keys
         ]
         return None
-    missing = [c.name for c in table.columns if c.name not in present]
-    unsynced = [name for name in missing if name not in BOOKKEEPING_COLUMNS]
+    missing = [c for c in table.columns if c.landed_name not in present]
+    unsynced = [_described(c) for c in missing if c.name not in BOOKKEEPING_COLUMNS]
     if unsynced:
         report.warnings.append(
             f"{table.qualified_name} ({item.path.name}) lacks contract column(s) "
@@ -151,17 +154,18 @@ def _stage(
     if len(unsynced) < len(missing):
         report.info.append(
             f"{table.qualified_name}: no connector bookkeeping column(s) "
-            f"{', '.join(n for n in missing if n in BOOKKEEPING_COLUMNS)}; loaded as null"
+            f"{', '.join(c.name for c in missing if c.name in BOOKKEEPING_COLUMNS)}; "
+            "loaded as null"
         )
     unparsed = _unparsed_values(connection, table, staged)
     if unparsed:
         problems += unparsed
         return None
-    contract_names = set(table.column_names)
+    contract_names = {column.landed_name for column in table.columns}
     columns = [
-        f"{typed_expression(column, quoted(column.name))} as {quoted(column.name)}"
-        if column.name in present
-        else f"cast(null as {column.duckdb_type}) as {quoted(column.name)}"
+        f"{typed_expression(column, quoted(column.landed_name))} as {quoted(column.landed_name)}"
+        if column.landed_name in present
+        else f"cast(null as {column.duckdb_type}) as {quoted(column.landed_name)}"
         for column in table.columns
     ]
     columns += [
@@ -172,15 +176,25 @@ def _stage(
     return f"select {', '.join(columns)} from temp.main.{temp_table}"
 
 
+def _described(column: ContractColumn) -> str:
+    """A contract column for the user: a custom field names its API name and the var setting it."""
+    if not column.custom_field_var:
+        return column.landed_name
+    return (
+        f"{column.landed_name} (custom field {column.custom_field}, set by the "
+        f"{column.custom_field_var} var)"
+    )
+
+
 def _unparsed_values(
     connection: duckdb.DuckDBPyConnection, table: ContractTable, staged: StagedFile
 ) -> list[LoadProblem]:
     """Non-empty values that don't parse as their contract type, first ones first: one scan of
     the file's rows, then a look at the (few) rows it found."""
     checks = [
-        (position, column, unparsed_condition(column, quoted(column.name)))
+        (position, column, unparsed_condition(column, quoted(column.landed_name)))
         for position, column in enumerate(table.columns)
-        if column.name in staged.columns and column.data_type != "varchar"
+        if column.landed_name in staged.columns and column.data_type != "varchar"
     ]
     if not checks:
         return []
@@ -192,7 +206,8 @@ def _unparsed_values(
         return []
     unions = " union all ".join(
         f"select {RECORD_COLUMN} as record, {position} as position, "
-        f"{sql_string(column.name)} as column_name, {quoted(column.name)} as value "
+        f"{sql_string(column.landed_name)} as column_name, "
+        f"{quoted(column.landed_name)} as value "
         f"from bad_rows where {condition}"
         for position, column, condition in checks
     )
@@ -211,9 +226,10 @@ def _unparsed_values(
     if not rows:
         return []
     lines = staged.lines(int(row[0]) for row in rows)
+    types = {column.landed_name: column.data_type for column in table.columns}
     problems = [
         staged.problem(
-            f"not a valid {table.column(column_name).data_type}",
+            f"not a valid {types[column_name]}",
             line=lines[int(record)],
             column=column_name,
             value=value,
