@@ -8,6 +8,10 @@ segments as (
     select * from {{ ref('segments') }}
 ),
 
+company_sizes as (
+    select * from {{ ref('company_sizes') }}
+),
+
 opportunities as (
     select * from {{ ref('stg_salesforce__opportunities') }}
 ),
@@ -35,6 +39,7 @@ final as (
         accounts.annual_revenue,
         coalesce(segments.segment_code, 'unknown') as segment_code,
         coalesce(segments.segment_name, 'Unknown') as segment_name,
+        coalesce(company_sizes.company_size_code, 'unknown') as company_size_code,
         accounts.owner_id,
         accounts.parent_account_id,
         wins.account_id is not null as is_customer,
@@ -48,6 +53,13 @@ final as (
             and (
                 segments.max_employees is null
                 or accounts.number_of_employees <= segments.max_employees
+            )
+    left join company_sizes
+        on
+            accounts.number_of_employees >= company_sizes.min_employees
+            and (
+                company_sizes.max_employees is null
+                or accounts.number_of_employees <= company_sizes.max_employees
             )
     left join wins
         on accounts.account_id = wins.account_id

@@ -1,5 +1,7 @@
 {#- One row per real person across both systems, with survived attributes and which system
-    supplied each governed attribute. -#}
+    supplied each governed attribute, and who they are as a buyer: the persona their title maps
+    to (seed personas: the matching pattern of lowest priority; `unclassified` when none matches,
+    `unknown` without a title) and the size band of their company (seed company_sizes). -#}
 {%- set governed = ["email", "first_name", "last_name", "company", "country", "title",
                     "owner_id", "lead_source", "is_unsubscribed", "lead_score",
                     "number_of_employees"] -%}
@@ -32,6 +34,14 @@ merged as (
 
 segments as (
     select * from {{ ref('segments') }}
+),
+
+personas as (
+    select * from {{ ref('personas') }}
+),
+
+company_sizes as (
+    select * from {{ ref('company_sizes') }}
 ),
 
 records as (
@@ -103,6 +113,32 @@ attributes as (
     group by person_key
 ),
 
+-- Titles are matched once each, not once per person.
+titles as (
+    select distinct lower(trim(title_value)) as title_key
+    from attributes
+    where trim(title_value) <> ''
+),
+
+title_matches as (
+    select
+        titles.title_key,
+        personas.persona_code,
+        personas.persona_name,
+        row_number() over (
+            partition by titles.title_key
+            order by cast(personas.priority as {{ dbt.type_int() }}), personas.persona_code
+        ) as match_rank
+    from titles
+    inner join personas
+        on titles.title_key like lower(personas.title_pattern)
+),
+
+title_personas as (
+    select * from title_matches
+    where match_rank = 1
+),
+
 final as (
     select
         identities.person_key,
@@ -124,6 +160,15 @@ final as (
         {{ dbt.safe_cast('attributes.number_of_employees_value', dbt.type_int()) }}
             as number_of_employees,
         coalesce(segments.segment_code, 'unknown') as segment_code,
+        coalesce(company_sizes.company_size_code, 'unknown') as company_size_code,
+        case
+            when coalesce(trim(attributes.title_value), '') = '' then 'unknown'
+            else coalesce(title_personas.persona_code, 'unclassified')
+        end as persona_code,
+        case
+            when coalesce(trim(attributes.title_value), '') = '' then 'Unknown'
+            else coalesce(title_personas.persona_name, 'Unclassified')
+        end as persona_name,
         {% for attribute in governed %}
             attributes.{{ attribute }}_source_system,
         {% endfor %}
@@ -144,6 +189,17 @@ final as (
                 or {{ dbt.safe_cast('attributes.number_of_employees_value', dbt.type_int()) }}
                 <= segments.max_employees
             )
+    left join company_sizes
+        on
+            {{ dbt.safe_cast('attributes.number_of_employees_value', dbt.type_int()) }}
+            >= company_sizes.min_employees
+            and (
+                company_sizes.max_employees is null
+                or {{ dbt.safe_cast('attributes.number_of_employees_value', dbt.type_int()) }}
+                <= company_sizes.max_employees
+            )
+    left join title_personas
+        on lower(trim(attributes.title_value)) = title_personas.title_key
 )
 
 select * from final
