@@ -201,8 +201,8 @@ aggregated as (
             case when marketing_can_act then 1 when not marketing_can_act then 0 end
         ) as marketing_can_act_flag,
         cast(count(*) as {{ dbt.type_bigint() }}) as cycles,
-        sum(is_accepted) as accepted,
-        sum(is_won) as won,
+        cast(sum(is_accepted) as {{ dbt.type_bigint() }}) as accepted,
+        cast(sum(is_won) as {{ dbt.type_bigint() }}) as won,
         max(acceptance_window_days) as acceptance_window_days,
         max(win_window_days) as win_window_days
     from cycle_rows
@@ -232,6 +232,13 @@ grouped as (
 
 final as (
     select
+        {{ dbt.hash(dbt.concat([
+            "grouped.touch_model", "'|'",
+            dbt.cast("grouped.cohort_month", dbt.type_string()), "'|'",
+            "coalesce(grouped.campaign_key, '')", "'|'", "grouped.lead_source", "'|'",
+            "coalesce(grouped.segment_code, '')", "'|'", "grouped.outcome", "'|'",
+            "grouped.reason_category"
+        ])) }} as lead_feedback_key,
         grouped.cohort_month,
         grouped.touch_model,
         grouped.campaign_key,
@@ -244,6 +251,8 @@ final as (
         grouped.reason_category_name,
         grouped.marketing_can_act_flag = 1 as marketing_can_act,
         grouped.cycles,
+        grouped.accepted as cycles_accepted_within_window,
+        grouped.won as cycles_won_within_window,
         grouped.mqls,
         grouped.accepted_within_window,
         grouped.won_within_window,
