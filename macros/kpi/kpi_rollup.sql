@@ -1,13 +1,18 @@
 {#- The breakdowns a KPI can be cut by, and the column of the measured relation each reads: the
     segment, who sourced it, and the owner (the opportunity owner for deals, the cycle owner for
-    lead cycles) and the owner's team. A missing owner is a value of its own, so breakdowns of
-    counts and amounts still add up to the total. -#}
+    lead cycles) and the owner's team; and who buys (the ideal customer profile): the account's
+    industry, the company size band and the persona of the person's title. A missing owner,
+    industry, size or persona is a value of its own, so breakdowns of counts and amounts still
+    add up to the total. -#}
 {% macro kpi_breakdown_columns() -%}
     {{ return({
         "segment": "segment_code",
         "sourced_by": "sourced_by",
         "team": "coalesce(owner_team, 'unknown')",
         "rep": "coalesce(owner_id, 'unassigned')",
+        "industry": "coalesce(industry, 'unknown')",
+        "company_size": "coalesce(company_size_code, 'unknown')",
+        "persona": "coalesce(persona_code, 'unknown')",
     }) }}
 {%- endmacro %}
 

@@ -98,6 +98,9 @@ final as (
         cycles.sourced_by,
         coalesce(cycles.owner_id, 'unassigned') as owner_id,
         coalesce(cycles.owner_team, 'unknown') as owner_team,
+        coalesce(cycles.industry, 'unknown') as industry,
+        coalesce(cycles.company_size_code, 'unknown') as company_size_code,
+        coalesce(cycles.persona_code, 'unknown') as persona_code,
         paired.window_days,
         case
             when paired.reached_at is not null

@@ -1,6 +1,8 @@
 {#- The shared KPIs both teams are measured by: one row per period (month, quarter) x breakdown
-    (total, segment, sourced_by, team, rep) x KPI, with the numerator and denominator the value
-    comes from, the agreed target where there is one, and whether the value can still change.
+    (total, segment, sourced_by, team, rep; industry, company_size and persona for the
+    conversion and win-rate KPIs, from int_kpi_icp_measures) x KPI, with the numerator and
+    denominator the value comes from, the agreed target where there is one, and whether the
+    value can still change.
     Every formula is written once (counts, sums and ratios from the facts in int_kpi_measures;
     growth, forecast accuracy and targets here) and described in the kpi_definitions seed. Counts
     and amounts are zero-filled over the periods up to as-of; a ratio without a denominator is
@@ -31,6 +33,8 @@ definitions as (
 
 measured as (
     select * from {{ ref('int_kpi_measures') }}
+    union all
+    select * from {{ ref('int_kpi_icp_measures') }}
 ),
 
 as_of as (
