@@ -20,10 +20,10 @@ from orchestration.checks.suites import load_suites
 from orchestration.checks.validate import run_gate
 from orchestration.checks.volume import Baseline
 from orchestration.raw import contract
-from orchestration.raw.generator import generate
+from orchestration.raw.generator import FAULT_KINDS, generate
 from orchestration.settings import PROJECT_DIR, sql_string
 
-LEADS, AS_OF = 3000, datetime(2026, 11, 28)
+LEADS, AS_OF = 6000, datetime(2026, 11, 28)
 AGREEMENTS_STEWARD = "Jordan Kim"
 REASON_FIELD = "Disqualification_Reason__c"
 ENDED_STATUSES = (
@@ -208,16 +208,21 @@ def _category_share(db: duckdb.DuckDBPyConnection, where: str, category: str) ->
 
 
 def test_the_reasons_tell_who_fails_and_why(db: duckdb.DuckDBPyConnection) -> None:
-    smb, enterprise = "lead.number_of_employees < 100", "lead.number_of_employees >= 1000"
-    assert _category_share(db, smb, "no_budget") > 2 * _category_share(db, enterprise, "no_budget")
-    assert _category_share(db, enterprise, "competitor") > 2 * _category_share(
-        db, smb, "competitor"
+    # Small companies (under 100 employees) against mid-market and enterprise ones.
+    smb, larger = "lead.number_of_employees < 100", "lead.number_of_employees >= 100"
+    share = _category_share
+    assert share(db, smb, "no_budget") > 1.6 * share(db, larger, "no_budget")
+    assert share(db, larger, "competitor") > 2.5 * share(db, smb, "competitor")
+    # Among disqualifications: sales-sourced leads more often reach the wrong person.
+    disqualified = (
+        "exists (select 1 from salesforce.lead_history as status where status.field = 'Status' "
+        "and status.lead_id = history.lead_id and status.created_date = history.created_date "
+        "and status.new_value in ('Disqualified', 'Rejected', 'Unqualified', "
+        "'Closed - Not Converted'))"
     )
-    outbound = "lead.lead_source in ('Outbound', 'Partner Referral')"
-    inbound = "lead.lead_source not in ('Outbound', 'Partner Referral')"
-    assert _category_share(db, outbound, "wrong_contact") > 1.5 * _category_share(
-        db, inbound, "wrong_contact"
-    )
+    outbound = f"lead.lead_source in ('Outbound', 'Partner Referral') and {disqualified}"
+    inbound = f"lead.lead_source not in ('Outbound', 'Partner Referral') and {disqualified}"
+    assert share(db, outbound, "wrong_contact") > 1.6 * share(db, inbound, "wrong_contact")
     lost = (
         "select avg(case when loss_reason_c = {value} then 1.0 else 0 end) "
         "from salesforce.opportunity as deal join salesforce.account as account "
@@ -452,3 +457,30 @@ def test_a_custom_field_missing_from_the_warehouse_is_named_and_the_frame_still_
     )
     assert reasons.status == PASSED and reasons.error_message is None
     assert [o.expectation for o in report.outcomes if o.status not in (PASSED, FAILED)] == []
+
+
+REASON_FAULTS = ("unmapped_lead_reason", "unmapped_lead_reason_change", "unmapped_loss_reason")
+
+
+def test_the_reason_faults_are_caught_by_their_named_expectations(tmp_path: Path) -> None:
+    database, leads = tmp_path / "faulty.duckdb", 1000
+    report = generate(database, leads=leads, seed=11, as_of=AS_OF, faults=True)
+    injected = {fault.key: fault.rows for fault in report.faults}
+    suites = [suite for suite in load_suites("raw") if suite.name in REASON_SUITES]
+    with duckdb.connect(str(database)) as connection:
+        gate_report = run_gate(
+            "raw",
+            connection,
+            "run-faults",
+            AS_OF,
+            tmp_path / "docs",
+            suites=suites,
+            baseline=Baseline(None, reason="none in this test"),
+        )
+    for kind in FAULT_KINDS:
+        if kind.key not in REASON_FAULTS:
+            continue
+        (outcome,) = [o for o in gate_report.outcomes if kind.key in o.catches]
+        assert (outcome.status, outcome.table, outcome.severity) == (FAILED, kind.table, "warning")
+        assert outcome.unexpected_count == injected[kind.key] == kind.count(leads)
+        assert outcome.steward_name == AGREEMENTS_STEWARD
