@@ -61,7 +61,7 @@ MAS_REASONS = (MAS_BY_SCORE, MAS_NO_FOLLOW_UP, MAS_SYNCED)
 
 SKIPPED_SHARE = 0.11  # rep-ended cycles whose rep leaves the reason empty
 CLEARED_SHARE = 0.5  # requalified leads whose rep clears the old reason
-LOSS_REASON_SHARE = 0.9  # lost deals with a loss reason
+LOSS_REASON_SHARE = 0.92  # lost deals with a loss reason
 LOW_ENGAGEMENT, HIGH_ENGAGEMENT = 0.85, 1.2  # of the engagement lift at the MQL
 NO_CHANNEL = len(vocabulary.PROGRAM_CHANNELS)
 # MQL acceptance odds by the person's first program channel (last: no program touch).
