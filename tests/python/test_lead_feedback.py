@@ -13,6 +13,7 @@ import pytest
 from feedback_scenario import build_feedback_scenario
 from recompute.feedback import cycle_end_reasons, loss_reasons
 from recompute.raw import RawTables
+from semantic_layer import ask
 
 from orchestration.checks.outcomes import ExpectationOutcome
 from orchestration.checks.suites import load_suites
@@ -249,4 +250,48 @@ def test_the_facts_reasons_equal_the_recomputation_from_raw(built: Built) -> Non
     expected = loss_reasons(raw)
     assert sorted(map(str, expected.astype(object).fillna("-").itertuples(index=False))) == sorted(
         map(str, deals.astype(object).fillna("-").itertuples(index=False))
+    )
+
+
+def test_the_semantic_layer_answers_feedback_by_program_and_source(
+    built: Built, tmp_path: Path
+) -> None:
+    database, _ = built
+    first_touch = "{{ Dimension('lead_feedback__touch_model') }} = 'first_touch'"
+    metrics = ["rejected_mqls", "lost_deals_by_reason", "mql_acceptance_rate_by_program"]
+    by_program = ask(
+        database, metrics, "lead_feedback__campaign_name", tmp_path / "p.csv", first_touch
+    ).set_index("lead_feedback__campaign_name")
+    mart = _query(
+        database,
+        "select campaign_name, "
+        "sum(case when outcome = 'rejected' then cycles else 0 end) as rejected_mqls, "
+        "sum(case when outcome = 'lost' then cycles else 0 end) as lost_deals_by_reason, "
+        "sum(cycles_accepted_within_window) * 1.0 / sum(cycles) "
+        "as mql_acceptance_rate_by_program "
+        "from marts.mart_lead_feedback where touch_model = 'first_touch' group by 1",
+    ).set_index("campaign_name")
+    assert len(mart) > 3
+    pd.testing.assert_frame_equal(
+        by_program[metrics].sort_index(),
+        mart[metrics].sort_index(),
+        check_dtype=False,
+        check_names=False,
+    )
+    # Summed over programs, the acceptance rate is mart_funnel_conversion's MQL->SAL rate.
+    by_source = ask(
+        database,
+        ["mql_acceptance_rate_by_program"],
+        "lead_feedback__lead_source",
+        tmp_path / "s.csv",
+        first_touch,
+    ).set_index("lead_feedback__lead_source")["mql_acceptance_rate_by_program"]
+    conversion = _query(
+        database,
+        "select lead_source, sum(converted_within_window) * 1.0 / sum(entered) as rate "
+        "from marts.mart_funnel_conversion where from_stage = 'mql' and to_stage = 'sal' "
+        "group by 1",
+    ).set_index("lead_source")["rate"]
+    pd.testing.assert_series_equal(
+        by_source.sort_index(), conversion.sort_index(), check_names=False
     )
