@@ -172,18 +172,33 @@ def stacked_bars_over_time(
 
 
 def grouped_bars(
-    frame: pd.DataFrame, *, category: str, group: str, value: str, value_format: str
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    group: str,
+    value: str,
+    value_format: str,
+    groups: Sequence[str] | None = None,
 ) -> str:
-    """Bars per category, one per group side by side (e.g. channel x attribution model)."""
-    groups = list(dict.fromkeys(frame[group]))
+    """Bars per category, one per group side by side (e.g. channel x attribution model).
+    `groups` fixes the groups' order and colours across charts (default: as they appear); a
+    count axis (format `,.0f`) ticks whole numbers only."""
+    groups = list(groups or dict.fromkeys(frame[group]))
+    axis = alt.Axis(format=value_format)
+    largest = frame[value].max() if len(frame) else 0
+    if value_format == ",.0f" and largest <= 10:
+        # Small counts: a tick per whole number, never 0.5 printed as "1".
+        axis = alt.Axis(format=value_format, values=list(range(int(largest) + 1)))
     chart = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
             y=alt.Y(f"{category}:N", title=None),
             yOffset=alt.YOffset(f"{group}:N", sort=groups),
-            x=alt.X(f"{value}:Q", title=None, axis=alt.Axis(format=value_format)),
-            color=alt.Color(f"{group}:N", title=None, sort=groups, scale=alt.Scale(range=SERIES)),
+            x=alt.X(f"{value}:Q", title=None, axis=axis),
+            color=alt.Color(
+                f"{group}:N", title=None, sort=groups, scale=alt.Scale(domain=groups, range=SERIES)
+            ),
             tooltip=[category, group, alt.Tooltip(f"{value}:Q", format=value_format)],
         )
     )

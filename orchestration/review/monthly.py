@@ -9,7 +9,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from orchestration.review import charts
+from orchestration.review import charts, closed_loop
 from orchestration.review import formatting as fmt
 from orchestration.review.blocks import (
     Cell,
@@ -863,6 +863,35 @@ def _small_bands_note(bands: list[dict]) -> str:
     return f"Too few MQLs to judge (under {SMALL_BAND}): {', '.join(small)}."
 
 
+def _closed_loop_sections(
+    connection: duckdb.DuckDBPyConnection, month: ReviewMonth
+) -> list[Section]:
+    """Sales' verdicts of the month, programs by acceptance over the last cohorts, the content
+    that converts, and who buys over the last twelve months."""
+    verdicts, _ = closed_loop.verdicts_section(
+        connection, month.start, month.end, month.title, "verdicts"
+    )
+    cohorts = month.previous(closed_loop.PROGRAM_COHORT_MONTHS - 1)
+    year = month.previous(closed_loop.ICP_MONTHS - 1)
+    return [
+        verdicts,
+        closed_loop.programs_section(
+            connection,
+            cohorts.start,
+            year.start,
+            month.start,
+            (
+                f"{cohorts.title} \N{EN DASH} {month.title}",
+                f"{year.title} \N{EN DASH} {month.title}",
+            ),
+        ),
+        closed_loop.content_section(connection),
+        closed_loop.icp_section(
+            connection, year.start, month.start, f"{year.title} \N{EN DASH} {month.title}"
+        ),
+    ]
+
+
 def build_monthly(
     connection: duckdb.DuckDBPyConnection, run: PublishedRun, month: ReviewMonth
 ) -> Page:
@@ -883,6 +912,7 @@ def build_monthly(
         _pipeline_section(connection, month, scorecard),
         _attribution_section(connection, month),
         _calibration_section(connection),
+        *_closed_loop_sections(connection, month),
     ]
     definitions = []
     seen = set()
@@ -898,6 +928,7 @@ def build_monthly(
         Definition("Attribution", ATTRIBUTION),
         *(Definition(f"{name} attribution", text) for name, text in ATTRIBUTION_MODELS.values()),
         Definition("Lead-score calibration", CALIBRATION),
+        *closed_loop.DEFINITIONS,
     ]
     complete = "" if month.is_complete_at(run.as_of) else " (month still running at the as-of)"
     return Page(

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import duckdb
 import pandas as pd
 
-from orchestration.review import charts
+from orchestration.review import charts, closed_loop
 from orchestration.review import formatting as fmt
 from orchestration.review.blocks import (
     Chart,
@@ -814,6 +814,9 @@ def build_weekly(
     worklists, work_figures, work_headline = _worklists_section(connection, run, week)
     marketing, marketing_figures = _marketing_section(connection, run, week, policies)
     owners = _owners_section(connection, run, week, policies)
+    verdicts, _ = closed_loop.verdicts_section(
+        connection, week.start, week.end, f"week {week.label}", "verdicts"
+    )
     overview = Section(
         "overview",
         "At a glance",
@@ -826,6 +829,7 @@ def build_weekly(
         Definition("Recycle queue", RECYCLE_QUEUE),
         Definition("Stalled opportunities", STALLED_OPPORTUNITIES),
         Definition("Pace", MQL_VOLUME_PACE),
+        closed_loop.DEFINITIONS[0],
     ]
     complete = "" if week.is_complete_at(run.as_of) else " (week still running at the as-of)"
     return Page(
@@ -834,7 +838,7 @@ def build_weekly(
         period_label=week.label,
         subtitle=week.title + complete,
         provenance=run.describe(),
-        sections=[overview, sla, worklists, marketing, owners],
+        sections=[overview, sla, worklists, marketing, verdicts, owners],
         definitions=definitions,
         headline={"week": week.label, **sla_headline, **work_headline},
     )

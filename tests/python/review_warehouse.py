@@ -942,6 +942,175 @@ CALIBRATION: list[Row] = [
     ]
 ]
 
+# --- the closed loop: sales' verdicts, programs, content, who buys -----------------------------
+
+_CATEGORIES = {
+    "bad_fit": ("Bad fit", "marketing", True),
+    "no_response": ("No response", "sales", True),
+    "no_budget": ("No budget", "marketing", True),
+    "bad_timing": ("Bad timing", "marketing", True),
+    "not_a_buyer": ("Not a buyer", "marketing", True),
+}
+
+
+def _ended(person: str, verdict: str, at: datetime, category: str, reason: str | None) -> Row:
+    """An ended cycle of an MQL of August (so no week's or month's MQL count moves)."""
+    name, team, can_act = _CATEGORIES.get(category, (None, None, None))
+    return {
+        "lead_cycle_key": f"lc-{person}-2",
+        "person_key": person,
+        "cycle_number": 2,
+        "mql_at": datetime(2026, 8, 3, 9),
+        "sal_at": datetime(2026, 8, 4, 9) if verdict != "rejected" else None,
+        "disqualified_at": at if verdict != "recycled" else None,
+        "recycled_at": at if verdict == "recycled" else None,
+        "cycle_ended_at": at,
+        "current_stage": "recycled" if verdict == "recycled" else "disqualified",
+        "end_reason": reason,
+        "end_reason_category": category,
+        "end_reason_category_name": name,
+        "end_reason_owning_team": team,
+        "end_reason_marketing_can_act": can_act,
+        "as_of": AS_OF,
+    }
+
+
+# Week 2026-W43: five ended cycles. Bad fit twice (rejected), no response once (recycled after
+# acceptance), an unmapped reason (disqualified after acceptance) and one without a reason: 3 of 5
+# carry an agreed reason. The cycle recycled at Monday 26 Oct 00:00 belongs to the next week.
+# September 2026: one rejected for no budget, one recycled for bad timing on the month's last
+# minute; and the lost Soylent deal (competitor, $40,000).
+VERDICT_CYCLES: list[Row] = [
+    _ended("p-v1", "rejected", _at(20, 10), "bad_fit", "Not a fit - wrong industry"),
+    _ended("p-v2", "rejected", _at(21, 11), "bad_fit", "Not a fit - company too small"),
+    _ended("p-v3", "recycled", _at(22, 12), "no_response", "Unresponsive"),
+    _ended("p-v4", "disqualified", _at(23, 13), "unmapped", "Other - see notes"),
+    _ended("p-v5", "recycled", _at(25, 23, 59), "not_recorded", None),
+    _ended("p-v6", "recycled", _at(26, 0), "bad_timing", "Project on hold"),
+    _ended("p-v7", "rejected", _at(10, 9, month=9), "no_budget", "No budget"),
+    _ended("p-v8", "recycled", _at(30, 23, 59, month=9), "bad_timing", "Not ready to buy"),
+]
+LOST_REASON = {
+    "loss_reason": "Lost to competitor",
+    "loss_reason_category": "competitor",
+    "loss_reason_category_name": "Competitor",
+}
+
+_OPPORTUNITY_BY_ID["006-lost"].update(LOST_REASON)
+PERSONS[0].update(persona_code="marketing_leader", persona_name="Marketing leader")
+
+
+def _feedback(
+    month: date,
+    campaign: str | None,
+    outcome: str,
+    cycles: int,
+    *,
+    category: str | None = None,
+    accepted: int = 0,
+    won: int = 0,
+    touch_model: str = "last_touch",
+    mature: bool = True,
+) -> Row:
+    name, channel = {
+        "c-web": ("Data Summit webinar", "Webinar"),
+        "c-social": ("Social retargeting", "Social"),
+        "c-guide": ("Buyer's guide", "Content"),
+        "c-old": ("Old trade show", "Trade Show"),
+    }.get(campaign or "", ("(no program touch)", None))
+    return {
+        "lead_feedback_key": f"{month}-{touch_model}-{campaign}-{outcome}-{category}",
+        "cohort_month": month,
+        "touch_model": touch_model,
+        "campaign_key": campaign,
+        "campaign_name": name,
+        "channel": channel,
+        "lead_source": "Web",
+        "segment_code": "smb",
+        "outcome": outcome,
+        "reason_category": category,
+        "reason_category_name": _CATEGORIES[category][0] if category in _CATEGORIES else None,
+        "cycles": cycles,
+        "cycles_accepted_within_window": accepted,
+        "cycles_won_within_window": won,
+        "acceptance_is_mature": mature,
+        "win_is_mature": mature,
+    }
+
+
+JUL = date(2026, 7, 1)
+# Channels (MQL cohorts July - September 2026, last touch):
+#   Webinar: 40 MQLs, 30 accepted (75.0%), 6 won (15.0%), 8 ended (20.0%), bad fit 5 of 8 (62%);
+#   Social: 36 MQLs, 10 accepted (27.8%), none won, 26 ended (72.2%), not a buyer 15 of 26 (58%);
+#   Content: 5 MQLs (Sept, still maturing), 4 accepted; no program touch: 3 MQLs, 1 accepted.
+# Programs (MQL cohorts October 2025 - September 2026) with 30 or more MQLs: the webinar and the
+# social program only; the old trade show's June 2025 cohort is outside both windows, and the
+# first-touch rows count for neither.
+LEAD_FEEDBACK: list[Row] = [
+    _feedback(AUG, "c-web", "accepted", 24, accepted=24),
+    _feedback(AUG, "c-web", "won", 6, accepted=6, won=6),
+    _feedback(AUG, "c-web", "rejected", 5, category="bad_fit"),
+    _feedback(AUG, "c-web", "recycled", 3, category="bad_timing"),
+    _feedback(AUG, "c-web", "awaiting_acceptance", 2),
+    _feedback(JUL, "c-social", "accepted", 10, accepted=10),
+    _feedback(JUL, "c-social", "rejected", 15, category="not_a_buyer"),
+    _feedback(JUL, "c-social", "rejected", 5, category="not_recorded"),
+    _feedback(JUL, "c-social", "recycled", 6, category="no_response"),
+    _feedback(SEP, "c-guide", "accepted", 4, accepted=4, mature=False),
+    _feedback(SEP, "c-guide", "rejected", 1, category="bad_fit", mature=False),
+    _feedback(SEP, None, "accepted", 1, accepted=1),
+    _feedback(SEP, None, "awaiting_acceptance", 2),
+    _feedback(date(2025, 6, 1), "c-old", "accepted", 50, accepted=50),
+    _feedback(AUG, "c-web", "rejected", 100, category="bad_fit", touch_model="first_touch"),
+]
+
+
+def _content(asset: str, name: str, lift: float, engaged: int, sufficient: bool) -> Row:
+    return {
+        "asset_type": "form",
+        "asset_id": asset,
+        "asset_name": name,
+        "from_stage": "mql",
+        "to_stage": "sal",
+        "engaged_decided": engaged,
+        "engaged_converted": round(engaged * (0.5 + lift)),
+        "engaged_conversion_rate": 0.5 + lift,
+        "not_engaged_decided": 200,
+        "not_engaged_converted": 100,
+        "not_engaged_conversion_rate": 0.5,
+        "conversion_lift_points": lift,
+        "is_sample_sufficient": sufficient,
+    }
+
+
+# The demo request form lifts MQL->SAL by 20 points, the newsletter form by 5; the pricing form's
+# 40 points rest on 12 engaged cycles, too few to list.
+CONTENT: list[Row] = [
+    _content("f-demo", "Demo request", 0.2, 60, True),
+    _content("f-news", "Newsletter sign-up", 0.05, 80, True),
+    _content("f-pricing", "Pricing calculator", 0.4, 12, False),
+]
+
+# Who buys (October 2025 - September 2026): Software won 15 of 40 closed deals (37.5%), with 40
+# MQLs of which 20 accepted (50.0%); Retail won 1 of 4 (too few to judge); a Software month of
+# 2025 lies outside the year. 100-249 employees: 9 of 30 (30.0%). Marketing leaders: 5 of 10.
+ICP_KPIS: list[Row] = [
+    _kpi(code, name, "ratio", "conversion", start, None, breakdown=breakdown,
+         breakdown_value=value, numerator=numerator, denominator=denominator)
+    for code, name in [("win_rate_count", "Win rate"), ("mql_to_sal_rate", "MQL to SAL rate")]
+    for breakdown, value, start, numerator, denominator in {
+        "win_rate_count": [
+            ("industry", "Software", SEP, 12.0, 30.0),
+            ("industry", "Software", AUG, 3.0, 10.0),
+            ("industry", "Software", date(2025, 9, 1), 100.0, 100.0),
+            ("industry", "Retail", SEP, 1.0, 4.0),
+            ("company_size", "size_100_249", SEP, 9.0, 30.0),
+            ("persona", "marketing_leader", SEP, 5.0, 10.0),
+        ],
+        "mql_to_sal_rate": [("industry", "Software", SEP, 20.0, 40.0)],
+    }[code]
+]  # fmt: skip
+
 SCENARIO: dict[str, list[Row]] = {
     "governance.publications": PUBLICATIONS,
     "marts.dim_user": USERS,
@@ -949,15 +1118,17 @@ SCENARIO: dict[str, list[Row]] = {
     "marts.dim_funnel_stage": FUNNEL_STAGES,
     "marts.fct_sla_instances": SLA_INSTANCES,
     "marts.mart_sla_compliance": SLA_COMPLIANCE,
-    "marts.fct_lead_cycles": LEAD_CYCLES,
+    "marts.fct_lead_cycles": LEAD_CYCLES + VERDICT_CYCLES,
     "marts.mart_recycle_queue": RECYCLE_QUEUE,
     "marts.mart_stalled_opportunities": STALLED_OPPORTUNITIES,
     "marts.fct_funnel_transitions": TRANSITIONS,
     "marts.mart_funnel_conversion": FUNNEL_CONVERSION,
-    "marts.mart_shared_kpis": KPIS,
+    "marts.mart_shared_kpis": KPIS + ICP_KPIS,
     "marts.fct_opportunities": OPPORTUNITIES,
     "marts.mart_attribution": ATTRIBUTION,
     "marts.mart_lead_score_calibration": CALIBRATION,
+    "marts.mart_lead_feedback": LEAD_FEEDBACK,
+    "marts.mart_content_effectiveness": CONTENT,
 }
 
 

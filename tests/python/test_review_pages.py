@@ -293,12 +293,16 @@ def test_monthly_kpi_scorecard_value_target_previous_change(pages: SimpleNamespa
 
 def test_monthly_headline_figures(pages: SimpleNamespace) -> None:
     monthly = pages.monthly
+    # The headline tiles first, then the verdicts section's own figures.
     assert monthly.figure_metrics() == [
         "kpi.mqls",
         "kpi.pipeline_created_amount",
         "kpi.bookings_amount",
         "kpi.win_rate_count",
         "kpi.forecast_accuracy",
+        "feedback.leads_with_reason",
+        "feedback.lost_with_reason",
+        "feedback.top_lead_reason",
     ]
     assert monthly.figure("kpi.bookings_amount").value == "$250.00K"
     assert monthly.figure("kpi.bookings_amount").detail == "+25.0% vs previous"
@@ -376,6 +380,114 @@ def test_monthly_lead_score_calibration_marks_the_threshold(pages: SimpleNamespa
     ]  # fmt: skip
     (chart,) = monthly.charts("calibration")
     assert chart.find_all("svg")
+
+
+UNMAPPED = "Unmapped reason (a steward must map it)"
+
+
+def test_weekly_verdicts_name_the_reasons_sales_gave(pages: SimpleNamespace) -> None:
+    weekly = pages.weekly
+    reasons = weekly.figure("feedback.leads_with_reason")
+    assert (reasons.value, reasons.detail) == ("60.0%", "3 of 5 ended cycles")
+    lost = weekly.figure("feedback.lost_with_reason")
+    assert (lost.value, lost.detail) == ("—", "no deal lost")
+    top = weekly.figure("feedback.top_lead_reason")
+    assert (top.value, top.detail) == ("Bad fit", "2 of 5 ended cycles")
+    assert weekly.tables("verdicts") == ["Why leads ended, week 2026-W43"]
+    # Reason, owning team, marketing can act, rejected, disqualified, recycled, share. The bad
+    # timing recycle at Monday 26 Oct 00:00 is the next week's.
+    assert weekly.row("verdicts.leads.bad_fit") == [
+        "Bad fit", "marketing", "yes", "2", "0", "0", "40.0%",
+    ]  # fmt: skip
+    assert weekly.row("verdicts.leads.no_response") == [
+        "No response", "sales", "yes", "0", "0", "1", "20.0%",
+    ]  # fmt: skip
+    assert weekly.row("verdicts.leads.unmapped") == [UNMAPPED, "", "", "0", "1", "0", "20.0%"]
+    assert weekly.row("verdicts.leads.not_recorded") == [
+        "No reason recorded", "", "", "0", "0", "1", "20.0%",
+    ]  # fmt: skip
+    assert weekly.rows("verdicts.leads.bad_timing") == []
+    metrics = [r.metric for r in weekly.section("verdicts").find_all("tr") if r.metric]
+    assert metrics == [
+        "verdicts.leads.bad_fit",
+        "verdicts.leads.no_response",
+        "verdicts.leads.not_recorded",
+        "verdicts.leads.unmapped",
+    ]
+    assert len(weekly.charts("verdicts")) == 1
+
+
+def test_monthly_verdicts_include_the_lost_deals_and_their_amounts(pages: SimpleNamespace) -> None:
+    monthly = pages.monthly
+    assert monthly.tables("verdicts") == [
+        "Why leads ended, September 2026",
+        "Why deals were lost, September 2026",
+    ]
+    # Tied at one cycle each, the category first by name is the top reason.
+    assert monthly.figure("feedback.top_lead_reason").value == "Bad timing"
+    assert monthly.figure("feedback.leads_with_reason").detail == "2 of 2 ended cycles"
+    assert monthly.figure("feedback.lost_with_reason").detail == "1 of 1 lost deals"
+    assert monthly.row("verdicts.leads.no_budget")[3:] == ["1", "0", "0", "50.0%"]
+    assert monthly.row("verdicts.leads.bad_timing")[3:] == ["0", "0", "1", "50.0%"]
+    assert monthly.row("verdicts.lost.competitor") == ["Competitor", "1", "$40,000", "100.0%"]
+
+
+def test_monthly_programs_by_acceptance_with_their_top_reason(pages: SimpleNamespace) -> None:
+    monthly = pages.monthly
+    assert monthly.tables("programs") == [
+        "By channel, MQL cohorts July 2026 \N{EN DASH} September 2026",
+        "Programs by MQL acceptance, MQL cohorts October 2025 \N{EN DASH} September 2026",
+    ]
+    # Channel, MQLs, accepted, MQL -> won, rejected/disqualified/recycled, top reason (its share
+    # of those). First-touch rows and the cohort of June 2025 count for nothing.
+    assert monthly.row("programs.channel.Webinar") == [
+        "Webinar", "40", "75.0%", "15.0%", "20.0%", "Bad fit (62%)",
+    ]  # fmt: skip
+    assert monthly.row("programs.channel.Social") == [
+        "Social", "36", "27.8%", "0.0%", "72.2%", "Not a buyer (58%)",
+    ]  # fmt: skip
+    assert monthly.row("programs.channel.Content") == [
+        "Content", "5", "80.0%", "0.0%", "20.0%", "Bad fit (100%)",
+    ]  # fmt: skip
+    assert monthly.row("programs.channel.none") == [
+        "(no program touch)", "3", "33.3%", "0.0%", "0.0%", "—",
+    ]  # fmt: skip
+    # Programs with 30 or more MQLs, best first; the 5-MQL buyer's guide is too few to judge.
+    assert monthly.row("programs.program.c-web") == [
+        "Data Summit webinar", "Webinar", "40", "75.0%", "15.0%", "20.0%", "Bad fit (62%)",
+    ]  # fmt: skip
+    assert monthly.row("programs.program.c-social")[:4] == [
+        "Social retargeting", "Social", "36", "27.8%",
+    ]  # fmt: skip
+    assert monthly.rows("programs.program.c-guide") == []
+    assert "Programs with 30 or more MQLs: 2 of 3" in monthly.section("programs").text()
+    assert "still maturing" in monthly.section("programs").text()
+
+
+def test_monthly_content_lists_the_largest_lifts_with_enough_buyers(
+    pages: SimpleNamespace,
+) -> None:
+    monthly = pages.monthly
+    assert monthly.row("content.form.f-demo.mql") == [
+        "Demo request", "form", "MQL → SAL", "70.0% of 60", "50.0% of 200", "+20.0 pts",
+    ]  # fmt: skip
+    assert monthly.row("content.form.f-news.mql")[-1] == "+5.0 pts"
+    assert monthly.rows("content.form.f-pricing.mql") == []
+
+
+def test_monthly_who_buys_by_industry_size_and_persona(pages: SimpleNamespace) -> None:
+    monthly = pages.monthly
+    assert monthly.tables("who_buys") == ["By industry", "By company size", "By persona"]
+    # Industry, closed deals, win rate, MQLs, MQL -> SAL, summed over the twelve months.
+    assert monthly.row("who_buys.industry.Software") == ["Software", "40", "37.5%", "40", "50.0%"]
+    assert monthly.row("who_buys.industry.Retail") == ["Retail", "4", "25.0%", "0", "no MQLs"]
+    assert monthly.row("who_buys.company_size.size_100_249") == [
+        "100\N{EN DASH}249 employees", "30", "30.0%", "0", "no MQLs",
+    ]  # fmt: skip
+    assert monthly.row("who_buys.persona.marketing_leader")[:3] == [
+        "Marketing leader", "10", "50.0%",
+    ]  # fmt: skip
+    assert "too few to judge the win rate: Retail" in monthly.section("who_buys").text()
 
 
 def test_the_scenario_pages_show_no_junk_and_every_chart_has_marks(pages: SimpleNamespace) -> None:
@@ -557,7 +669,8 @@ def test_no_opportunities_yet_the_pipeline_and_attribution_explain_why(
     # The lead side is untouched.
     assert weekly.figure("sla.mql_follow_up.week").value == "50.0%"
     assert weekly.figure("week.mqls").value == "4"
-    assert monthly.figure_metrics() == ["kpi.mqls"]
+    assert [m for m in monthly.figure_metrics() if m.startswith("kpi.")] == ["kpi.mqls"]
+    assert monthly.figure("feedback.lost_with_reason").detail == "no deal lost"
     assert monthly.row("conversion.mql.sal")[3] == "60.0%"
 
 
