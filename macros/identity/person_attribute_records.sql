@@ -3,11 +3,12 @@
 {% macro person_attribute_sources() -%}
     {{ return({
         "crm_lead": ["email", "first_name", "last_name", "company", "country", "title", "owner_id",
-                     "lead_source", "number_of_employees"],
+                     "lead_source", "number_of_employees", "industry"],
         "crm_contact": ["email", "first_name", "last_name", "company", "country", "title",
-                        "owner_id", "lead_source", "number_of_employees"],
+                        "owner_id", "lead_source", "number_of_employees", "industry"],
         "mas_lead": ["email", "first_name", "last_name", "company", "country", "title",
-                     "lead_source", "is_unsubscribed", "lead_score", "number_of_employees"],
+                     "lead_source", "is_unsubscribed", "lead_score", "number_of_employees",
+                     "industry"],
     }) }}
 {%- endmacro %}
 
@@ -15,13 +16,15 @@
 {#- One source's records as int_person_attribute_candidates reads them: record_id,
     source_system ('crm' or 'mas'), updated_at and the source's attributes
     (person_attribute_sources), each a column of the record table of the same name, except a
-    contact's company and size, which are its account's. -#}
+    contact's company, size and industry, which are its account's (a contact has none of its
+    own). -#}
 {% macro person_attribute_records(source) -%}
     {%- set attributes = revenue_funnel.person_attribute_sources()[source] -%}
     {%- if source == "crm_contact" -%}
         {%- set from_account = {
             "company": "crm_accounts.account_name",
             "number_of_employees": "crm_accounts.number_of_employees",
+            "industry": "crm_accounts.industry",
         } -%}
         select
             crm_contacts.contact_id as record_id,

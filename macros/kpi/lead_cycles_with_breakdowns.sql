@@ -1,8 +1,10 @@
 {#- Every lifecycle cycle (fct_lead_cycles) with what the KPIs break it down by: the person's
     segment and lead source, who sourced it, the team of the cycle's owner (null owner or team
-    stay null; kpi_breakdown_columns names them), and who the buyer is: the industry of the
-    person's CRM account, the person's company size band and persona (dim_person; industry null
-    without an account or industry). The body of a CTE. -#}
+    stay null; kpi_breakdown_columns names them), and who the buyer is: the person's industry
+    (dim_person, survived from their own records), else their CRM account's; their company size
+    band and persona (dim_person). Industry is null with neither. The person's own comes first:
+    most persons have an account only once converted, so the account's industry alone would be
+    known mostly for cycles that already succeeded. The body of a CTE. -#}
 {% macro lead_cycles_with_breakdowns() -%}
     select
         lead_cycles.*,
@@ -11,7 +13,7 @@
         case when lead_cycles.is_marketing_sourced then 'marketing' else 'sales' end
             as sourced_by,
         users.team as owner_team,
-        accounts.industry,
+        coalesce(persons.industry, accounts.industry) as industry,
         persons.company_size_code,
         persons.persona_code
     from {{ ref('fct_lead_cycles') }} as lead_cycles

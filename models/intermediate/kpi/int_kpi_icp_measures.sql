@@ -2,7 +2,9 @@
     customer profile breakdowns (industry, company size, persona) instead of the total, segment,
     sourcing and owner: one row per period grain x period x breakdown x value x KPI that has
     something to measure. The formulas are those of int_kpi_measures; each relation is read
-    once and its rows repeated per breakdown, then counted in one aggregation per grain. -#}
+    once and its rows repeated per breakdown, then counted in one aggregation per grain.
+    Industry: a lifecycle cycle's is the person's, else their account's
+    (lead_cycles_with_breakdowns); a deal's is its account's, else its contact person's. -#}
 {%- set columns = kpi_breakdown_columns() -%}
 {%- set breakdowns = ["industry", "company_size", "persona"] -%}
 {%- set conversions = [
@@ -37,7 +39,7 @@ conversions as (
 opportunities as (
     select
         opportunity_facts.*,
-        account_attributes.industry,
+        coalesce(account_attributes.industry, person_attributes.industry) as industry,
         account_attributes.company_size_code,
         person_attributes.persona_code
     from {{ ref('fct_opportunities') }} as opportunity_facts

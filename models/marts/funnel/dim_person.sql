@@ -1,10 +1,12 @@
 {#- One row per real person across both systems, with survived attributes and which system
-    supplied each governed attribute, and who they are as a buyer: the persona their title maps
-    to (seed personas: the matching pattern of lowest priority; `unclassified` when none matches,
-    `unknown` without a title) and the size band of their company (seed company_sizes). -#}
+    supplied each governed attribute, and who they are as a buyer: the industry of their company
+    (survived from the lead, the contact's account or the Marketo lead, as every person has one
+    whether or not they became a contact), the persona their title maps to (seed personas: the
+    matching pattern of lowest priority; `unclassified` when none matches, `unknown` without a
+    title) and the size band of their company (seed company_sizes). -#}
 {%- set governed = ["email", "first_name", "last_name", "company", "country", "title",
                     "owner_id", "lead_source", "is_unsubscribed", "lead_score",
-                    "number_of_employees"] -%}
+                    "number_of_employees", "industry"] -%}
 
 with
 
@@ -159,6 +161,7 @@ final as (
         {{ dbt.safe_cast('attributes.lead_score_value', dbt.type_int()) }} as lead_score,
         {{ dbt.safe_cast('attributes.number_of_employees_value', dbt.type_int()) }}
             as number_of_employees,
+        attributes.industry_value as industry,
         coalesce(segments.segment_code, 'unknown') as segment_code,
         coalesce(company_sizes.company_size_code, 'unknown') as company_size_code,
         case
