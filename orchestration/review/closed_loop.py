@@ -59,10 +59,11 @@ VERDICT_DEFINITION = (
     "category, fct_opportunities.loss_reason_category)."
 )
 PROGRAM_DEFINITION = (
-    "MQLs by the program of their last marketing touch at or before the MQL moment, for the MQL "
+    "MQLs by the program that first brought the person in (first marketing touch at or before "
+    "the MQL moment), for the MQL "
     "cohorts of the months shown: the share sales accepted (reached SAL) and the share won, each "
     "within its agreed conversion window, and the most frequent reason of those rejected, "
-    "disqualified or recycled (mart_lead_feedback, touch_model last_touch)."
+    "disqualified or recycled (mart_lead_feedback, touch_model first_touch)."
 )
 CONTENT_DEFINITION = (
     "For each content asset and stage, the conversion to the next stage of the lifecycle cycles "
@@ -284,7 +285,7 @@ def verdicts_section(
 
 
 def _program_rows(connection: duckdb.DuckDBPyConnection, by: str, first: date, last: date) -> Rows:
-    """Per program or channel (`by`, of the last touch) over the MQL cohort months [first, last]:
+    """Per program or channel (`by`, of the first touch) over the MQL cohort months [first, last]:
     MQLs, accepted and won within the agreed windows, the rejected/disqualified/recycled, and
     their most frequent reason category."""
     assert by in ("campaign_key", "channel")
@@ -293,7 +294,7 @@ def _program_rows(connection: duckdb.DuckDBPyConnection, by: str, first: date, l
         f"""
         with feedback as (
             select * from marts.mart_lead_feedback
-            where touch_model = 'last_touch' and cohort_month between ? and ?
+            where touch_model = 'first_touch' and cohort_month between ? and ?
         ),
         programs as (
             select {by} as program, max(campaign_name) as campaign_name,
@@ -350,7 +351,7 @@ def programs_section(
         "programs",
         "Programs by what sales made of their MQLs",
         "Which programs and channels feed sales good leads, and why the others' leads fail "
-        "(by the program of the MQL's last marketing touch).",
+        "(by the program that first brought the person in).",
     )
     channels = sorted(
         _program_rows(connection, "channel", month_first, last),

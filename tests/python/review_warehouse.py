@@ -1009,7 +1009,7 @@ def _feedback(
     category: str | None = None,
     accepted: int = 0,
     won: int = 0,
-    touch_model: str = "last_touch",
+    touch_model: str = "first_touch",
     mature: bool = True,
 ) -> Row:
     name, channel = {
@@ -1039,13 +1039,13 @@ def _feedback(
 
 
 JUL = date(2026, 7, 1)
-# Channels (MQL cohorts July - September 2026, last touch):
+# Channels (MQL cohorts July - September 2026, first touch):
 #   Webinar: 40 MQLs, 30 accepted (75.0%), 6 won (15.0%), 8 ended (20.0%), bad fit 5 of 8 (62%);
 #   Social: 36 MQLs, 10 accepted (27.8%), none won, 26 ended (72.2%), not a buyer 15 of 26 (58%);
 #   Content: 5 MQLs (Sept, still maturing), 4 accepted; no program touch: 3 MQLs, 1 accepted.
 # Programs (MQL cohorts October 2025 - September 2026) with 30 or more MQLs: the webinar and the
 # social program only; the old trade show's June 2025 cohort is outside both windows, and the
-# first-touch rows count for neither.
+# last-touch rows count for neither.
 LEAD_FEEDBACK: list[Row] = [
     _feedback(AUG, "c-web", "accepted", 24, accepted=24),
     _feedback(AUG, "c-web", "won", 6, accepted=6, won=6),
@@ -1061,7 +1061,7 @@ LEAD_FEEDBACK: list[Row] = [
     _feedback(SEP, None, "accepted", 1, accepted=1),
     _feedback(SEP, None, "awaiting_acceptance", 2),
     _feedback(date(2025, 6, 1), "c-old", "accepted", 50, accepted=50),
-    _feedback(AUG, "c-web", "rejected", 100, category="bad_fit", touch_model="first_touch"),
+    _feedback(AUG, "c-web", "rejected", 100, category="bad_fit", touch_model="last_touch"),
 ]
 
 

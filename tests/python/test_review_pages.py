@@ -439,7 +439,7 @@ def test_monthly_programs_by_acceptance_with_their_top_reason(pages: SimpleNames
         "Programs by MQL acceptance, MQL cohorts October 2025 \N{EN DASH} September 2026",
     ]
     # Channel, MQLs, accepted, MQL -> won, rejected/disqualified/recycled, top reason (its share
-    # of those). First-touch rows and the cohort of June 2025 count for nothing.
+    # of those). Last-touch rows and the cohort of June 2025 count for nothing.
     assert monthly.row("programs.channel.Webinar") == [
         "Webinar", "40", "75.0%", "15.0%", "20.0%", "Bad fit (62%)",
     ]  # fmt: skip
