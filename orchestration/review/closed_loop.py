@@ -53,7 +53,8 @@ ICP_BREAKDOWNS = {
 
 VERDICT_DEFINITION = (
     "Lifecycle cycles that ended in the period, by how they ended: rejected (disqualified before "
-    "sales accepted it), disqualified (after acceptance) or recycled to marketing; and "
+    "sales worked it: no SAL, SQL or opportunity, as in mart_lead_feedback), disqualified (after "
+    "sales worked it) or recycled to marketing; and "
     "opportunities closed lost. Each with the reason the rep (or the marketing automation) "
     "recorded, in the category agreed in seeds/feedback_reasons.csv (fct_lead_cycles.end_reason_"
     "category, fct_opportunities.loss_reason_category)."
@@ -99,7 +100,8 @@ def verdict_rows(connection: duckdb.DuckDBPyConnection, start: date, end: date) 
             select
                 case
                     when current_stage = 'recycled' then 'recycled'
-                    when sal_at is null then 'rejected'
+                    when coalesce(sal_at, sql_at, opportunity_created_at) is null
+                        then 'rejected'
                     else 'disqualified'
                 end as verdict,
                 end_reason_category as category_code,

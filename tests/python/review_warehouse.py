@@ -953,15 +953,25 @@ _CATEGORIES = {
 }
 
 
-def _ended(person: str, verdict: str, at: datetime, category: str, reason: str | None) -> Row:
-    """An ended cycle of an MQL of August (so no week's or month's MQL count moves)."""
+def _ended(
+    person: str,
+    verdict: str,
+    at: datetime,
+    category: str,
+    reason: str | None,
+    *,
+    accepted: bool = True,
+) -> Row:
+    """An ended cycle of an MQL of August (so no week's or month's MQL count moves); a cycle
+    sales worked without recording the acceptance reached SQL only (`accepted=False`)."""
     name, team, can_act = _CATEGORIES.get(category, (None, None, None))
     return {
         "lead_cycle_key": f"lc-{person}-2",
         "person_key": person,
         "cycle_number": 2,
         "mql_at": datetime(2026, 8, 3, 9),
-        "sal_at": datetime(2026, 8, 4, 9) if verdict != "rejected" else None,
+        "sal_at": datetime(2026, 8, 4, 9) if verdict != "rejected" and accepted else None,
+        "sql_at": datetime(2026, 8, 5, 9) if verdict != "rejected" and not accepted else None,
         "disqualified_at": at if verdict != "recycled" else None,
         "recycled_at": at if verdict == "recycled" else None,
         "cycle_ended_at": at,
@@ -975,9 +985,10 @@ def _ended(person: str, verdict: str, at: datetime, category: str, reason: str |
     }
 
 
-# Week 2026-W43: five ended cycles. Bad fit twice (rejected), no response once (recycled after
-# acceptance), an unmapped reason (disqualified after acceptance) and one without a reason: 3 of 5
-# carry an agreed reason. The cycle recycled at Monday 26 Oct 00:00 belongs to the next week.
+# Week 2026-W43: six ended cycles. Bad fit twice (rejected), no response twice (recycled after
+# acceptance; disqualified after sales took it straight to SQL, so worked, not rejected), an
+# unmapped reason (disqualified after acceptance) and one without a reason: 4 of 6 carry an agreed
+# reason. The cycle recycled at Monday 26 Oct 00:00 belongs to the next week.
 # September 2026: one rejected for no budget, one recycled for bad timing on the month's last
 # minute; and the lost Soylent deal (competitor, $40,000).
 VERDICT_CYCLES: list[Row] = [
@@ -986,6 +997,7 @@ VERDICT_CYCLES: list[Row] = [
     _ended("p-v3", "recycled", _at(22, 12), "no_response", "Unresponsive"),
     _ended("p-v4", "disqualified", _at(23, 13), "unmapped", "Other - see notes"),
     _ended("p-v5", "recycled", _at(25, 23, 59), "not_recorded", None),
+    _ended("p-v9", "disqualified", _at(24, 9), "no_response", "Unresponsive", accepted=False),
     _ended("p-v6", "recycled", _at(26, 0), "bad_timing", "Project on hold"),
     _ended("p-v7", "rejected", _at(10, 9, month=9), "no_budget", "No budget"),
     _ended("p-v8", "recycled", _at(30, 23, 59, month=9), "bad_timing", "Not ready to buy"),

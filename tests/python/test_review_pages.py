@@ -388,23 +388,24 @@ UNMAPPED = "Unmapped reason (a steward must map it)"
 def test_weekly_verdicts_name_the_reasons_sales_gave(pages: SimpleNamespace) -> None:
     weekly = pages.weekly
     reasons = weekly.figure("feedback.leads_with_reason")
-    assert (reasons.value, reasons.detail) == ("60.0%", "3 of 5 ended cycles")
+    assert (reasons.value, reasons.detail) == ("66.7%", "4 of 6 ended cycles")
     lost = weekly.figure("feedback.lost_with_reason")
     assert (lost.value, lost.detail) == ("—", "no deal lost")
     top = weekly.figure("feedback.top_lead_reason")
-    assert (top.value, top.detail) == ("Bad fit", "2 of 5 ended cycles")
+    # Bad fit and no response tie at two: the first by name is the top reason.
+    assert (top.value, top.detail) == ("Bad fit", "2 of 6 ended cycles")
     assert weekly.tables("verdicts") == ["Why leads ended, week 2026-W43"]
     # Reason, owning team, marketing can act, rejected, disqualified, recycled, share. The bad
     # timing recycle at Monday 26 Oct 00:00 is the next week's.
     assert weekly.row("verdicts.leads.bad_fit") == [
-        "Bad fit", "marketing", "yes", "2", "0", "0", "40.0%",
+        "Bad fit", "marketing", "yes", "2", "0", "0", "33.3%",
     ]  # fmt: skip
     assert weekly.row("verdicts.leads.no_response") == [
-        "No response", "sales", "yes", "0", "0", "1", "20.0%",
+        "No response", "sales", "yes", "0", "1", "1", "33.3%",
     ]  # fmt: skip
-    assert weekly.row("verdicts.leads.unmapped") == [UNMAPPED, "", "", "0", "1", "0", "20.0%"]
+    assert weekly.row("verdicts.leads.unmapped") == [UNMAPPED, "", "", "0", "1", "0", "16.7%"]
     assert weekly.row("verdicts.leads.not_recorded") == [
-        "No reason recorded", "", "", "0", "0", "1", "20.0%",
+        "No reason recorded", "", "", "0", "0", "1", "16.7%",
     ]  # fmt: skip
     assert weekly.rows("verdicts.leads.bad_timing") == []
     metrics = [r.metric for r in weekly.section("verdicts").find_all("tr") if r.metric]
