@@ -18,6 +18,7 @@ from orchestration.settings import PROJECT_DIR
 SOURCE_FILES = {
     "salesforce": PROJECT_DIR / "models/staging/salesforce/_salesforce__sources.yml",
     "marketo": PROJECT_DIR / "models/staging/marketo/_marketo__sources.yml",
+    "hubspot": PROJECT_DIR / "models/staging/hubspot/_hubspot__sources.yml",
 }
 
 # Contract type names -> DuckDB types.
@@ -40,7 +41,9 @@ class ContractColumn:
     name: str
     data_type: str
     description: str
-    custom_field_var: str | None = None  # a per-org Salesforce custom field, named by this var
+    custom_field_var: str | None = None  # a per-org custom field/property, named by this var
+    custom_field_prefix: str = ""  # how the connector prefixes it: HubSpot lands `property_<name>`
+    custom_field_default: str | None = None  # the var's value when dbt_project.yml doesn't set it
 
     @property
     def duckdb_type(self) -> str:
@@ -48,14 +51,24 @@ class ContractColumn:
 
     @property
     def custom_field(self) -> str | None:
-        """The Salesforce API name configured for a custom-field column, e.g. `Loss_Reason__c`."""
-        return project_vars()[self.custom_field_var] if self.custom_field_var else None
+        """The API name configured for a custom-field column, e.g. Salesforce's `Loss_Reason__c`
+        or HubSpot's property `disqualification_reason`."""
+        if not self.custom_field_var:
+            return None
+        configured = project_vars().get(self.custom_field_var, self.custom_field_default)
+        if configured is None:
+            raise KeyError(f"var {self.custom_field_var!r} is not set in dbt_project.yml")
+        return configured
 
     @property
     def landed_name(self) -> str:
         """The column the connector lands it as: its own name, or a custom field's snake case
-        (`Loss_Reason__c` -> `loss_reason_c`), as macros/staging/contract_source.sql reads it."""
-        return connector_column_name(self.custom_field) if self.custom_field else self.name
+        under the connector's prefix (`Loss_Reason__c` -> `loss_reason_c`; HubSpot property
+        `disqualification_reason` -> `property_disqualification_reason`), as
+        macros/staging/contract_source.sql reads it."""
+        if not self.custom_field:
+            return self.name
+        return self.custom_field_prefix + connector_column_name(self.custom_field)
 
 
 @dataclass(frozen=True)
@@ -108,6 +121,18 @@ def _default_of(templated: str) -> str:
     return match.group(1) if match else templated
 
 
+def _column(column: dict) -> ContractColumn:
+    meta = column.get("config", {}).get("meta", {})
+    return ContractColumn(
+        column["name"],
+        column["data_type"],
+        column.get("description", ""),
+        meta.get("custom_field_var"),
+        meta.get("custom_field_prefix", ""),
+        meta.get("custom_field_default"),
+    )
+
+
 @cache
 def load_contract() -> dict[str, tuple[ContractTable, ...]]:
     """Source name -> its contract tables, in declaration order."""
@@ -124,15 +149,7 @@ def load_contract() -> dict[str, tuple[ContractTable, ...]]:
                     name=table["name"],
                     required=meta.get("contract") == "required",
                     key_columns=tuple(meta.get("key_columns", ["id"])),
-                    columns=tuple(
-                        ContractColumn(
-                            c["name"],
-                            c["data_type"],
-                            c.get("description", ""),
-                            c.get("config", {}).get("meta", {}).get("custom_field_var"),
-                        )
-                        for c in table["columns"]
-                    ),
+                    columns=tuple(_column(c) for c in table["columns"]),
                     description=table.get("description", ""),
                 )
             )
