@@ -129,7 +129,7 @@
             "columns": ["activity_at", "points", "decay_after_days"],
         },
         {
-            "relation": ref("fct_lead_cycles"),
+            "relation": ref("int_lead_cycles"),
             "columns": ["cycle_number", "mql_at", "cycle_ended_at"],
         },
     ], persons_to_derive_only) }}
@@ -207,11 +207,11 @@
             ],
         },
         {
-            "relation": ref("fct_lead_cycles"),
+            "relation": ref("int_lead_cycles"),
             "columns": ["cycle_number", "mql_at", "cycle_ended_at"],
         },
     ], persons=persons if persons is not none else
-        "select person_key from " ~ ref("fct_lead_cycles") ~ " where mql_at is not null") }}
+        "select person_key from " ~ ref("int_lead_cycles") ~ " where mql_at is not null") }}
 {%- endmacro %}
 
 

@@ -16,11 +16,11 @@
         coalesce(persons.industry, accounts.industry) as industry,
         persons.company_size_code,
         persons.persona_code
-    from {{ ref('fct_lead_cycles') }} as lead_cycles
-    inner join {{ ref('dim_person') }} as persons
+    from {{ ref('int_lead_cycles') }} as lead_cycles
+    inner join {{ ref('int_persons') }} as persons
         on lead_cycles.person_key = persons.person_key
-    left join {{ ref('dim_user') }} as users
+    left join {{ ref('int_users') }} as users
         on lead_cycles.owner_id = users.user_id
-    left join {{ ref('dim_account') }} as accounts
+    left join {{ ref('int_accounts') }} as accounts
         on persons.crm_account_id = accounts.crm_account_id
 {%- endmacro %}

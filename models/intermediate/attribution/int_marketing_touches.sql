@@ -25,7 +25,7 @@ crm_persons as (
 ),
 
 campaigns as (
-    select * from {{ ref('dim_campaign') }}
+    select * from {{ ref('int_campaigns') }}
 ),
 
 mas_touches as (

@@ -42,10 +42,10 @@ opportunities as (
         coalesce(account_attributes.industry, person_attributes.industry) as industry,
         account_attributes.company_size_code,
         person_attributes.persona_code
-    from {{ ref('fct_opportunities') }} as opportunity_facts
-    left join {{ ref('dim_account') }} as account_attributes
+    from {{ ref('int_opportunities') }} as opportunity_facts
+    left join {{ ref('int_accounts') }} as account_attributes
         on opportunity_facts.account_key = account_attributes.account_key
-    left join {{ ref('dim_person') }} as person_attributes
+    left join {{ ref('int_persons') }} as person_attributes
         on opportunity_facts.person_key = person_attributes.person_key
     where opportunity_facts.is_pipeline
 ),

@@ -90,7 +90,7 @@ cycles as (
 {% endfor %}
 
 opportunities as (
-    select * from {{ ref('fct_opportunities') }}
+    select * from {{ ref('int_opportunities') }}
 ),
 
 pipeline_opportunities as (
@@ -126,7 +126,7 @@ follow_up_slas as (
         cycles.sourced_by,
         cycles.owner_id,
         cycles.owner_team
-    from {{ ref('fct_sla_instances') }} as fct_sla_instances
+    from {{ ref('int_sla_instances') }} as fct_sla_instances
     inner join cycles
         on
             fct_sla_instances.person_key = cycles.person_key
@@ -135,7 +135,7 @@ follow_up_slas as (
 ),
 
 open_pipeline as (
-    select * from {{ ref('fct_pipeline_snapshots') }}
+    select * from {{ ref('int_pipeline_snapshots') }}
     where is_pipeline
 ),
 

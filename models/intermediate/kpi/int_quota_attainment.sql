@@ -23,12 +23,12 @@ quotas as (
 ),
 
 won_opportunities as (
-    select * from {{ ref('fct_opportunities') }}
+    select * from {{ ref('int_opportunities') }}
     where is_won
 ),
 
 expected_pipeline as (
-    select * from {{ ref('fct_pipeline_snapshots') }}
+    select * from {{ ref('int_pipeline_snapshots') }}
     where is_pipeline and is_expected_to_close_in_period
 ),
 

@@ -20,7 +20,7 @@ with
 -- Only persons with an MQL have rows; the others are never derived.
 persons_to_derive as (
     select distinct lead_cycles.person_key
-    from {{ ref('fct_lead_cycles') }} as lead_cycles
+    from {{ ref('int_lead_cycles') }} as lead_cycles
     where
         lead_cycles.mql_at is not null
         and {{ revenue_funnel.persons_without_rows("lead_cycles") }}
@@ -28,7 +28,7 @@ persons_to_derive as (
 
 person_cycles as (
     select lead_cycles.*
-    from {{ ref('fct_lead_cycles') }} as lead_cycles
+    from {{ ref('int_lead_cycles') }} as lead_cycles
     where lead_cycles.person_key in (select persons_to_derive.person_key from persons_to_derive)
 ),
 

@@ -35,7 +35,7 @@ cycles as (
         max(lead_cycles.cycle_number) over (
             partition by lead_cycles.person_key
         ) as last_cycle_number
-    from {{ ref('fct_lead_cycles') }} as lead_cycles
+    from {{ ref('int_lead_cycles') }} as lead_cycles
     where {{ revenue_funnel.persons_without_rows("lead_cycles") }}
 ),
 

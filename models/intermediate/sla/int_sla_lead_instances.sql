@@ -19,7 +19,7 @@ policy_events as (
 ),
 
 cycles as (
-    select * from {{ ref('fct_lead_cycles') }}
+    select * from {{ ref('int_lead_cycles') }}
 ),
 
 persons as (
@@ -31,7 +31,7 @@ persons as (
 ),
 
 users as (
-    select * from {{ ref('dim_user') }}
+    select * from {{ ref('int_users') }}
 ),
 
 touches as (

@@ -25,7 +25,7 @@ opportunity_history as (
 ),
 
 opportunities as (
-    select * from {{ ref('fct_opportunities') }}
+    select * from {{ ref('int_opportunities') }}
 ),
 
 status_map as (
@@ -34,7 +34,7 @@ status_map as (
 ),
 
 users as (
-    select * from {{ ref('dim_user') }}
+    select * from {{ ref('int_users') }}
 ),
 
 history_rows as (

@@ -1,0 +1,1 @@
+{{ revenue_funnel.union_conformed('opportunity_stage_changes') }}

@@ -1,0 +1,68 @@
+with
+
+accounts as (
+    select * from {{ ref('stg_salesforce__accounts') }}
+),
+
+segments as (
+    select * from {{ ref('segments') }}
+),
+
+company_sizes as (
+    select * from {{ ref('company_sizes') }}
+),
+
+opportunities as (
+    select * from {{ ref('stg_salesforce__opportunities') }}
+),
+
+wins as (
+    select
+        account_id,
+        min(close_date) as first_won_on,
+        count(*) as won_opportunities
+    from opportunities
+    where is_won
+    group by account_id
+),
+
+final as (
+    select
+        {{ dbt.hash("'crm_account:' || accounts.account_id") }} as account_key,
+        accounts.account_id as crm_account_id,
+        accounts.account_name,
+        accounts.industry,
+        accounts.billing_country,
+        accounts.billing_state,
+        accounts.account_type,
+        accounts.number_of_employees,
+        accounts.annual_revenue,
+        coalesce(segments.segment_code, 'unknown') as segment_code,
+        coalesce(segments.segment_name, 'Unknown') as segment_name,
+        coalesce(company_sizes.company_size_code, 'unknown') as company_size_code,
+        accounts.owner_id,
+        accounts.parent_account_id,
+        wins.account_id is not null as is_customer,
+        wins.first_won_on,
+        coalesce(wins.won_opportunities, 0) as won_opportunities,
+        accounts.created_at
+    from accounts
+    left join segments
+        on
+            accounts.number_of_employees >= segments.min_employees
+            and (
+                segments.max_employees is null
+                or accounts.number_of_employees <= segments.max_employees
+            )
+    left join company_sizes
+        on
+            accounts.number_of_employees >= company_sizes.min_employees
+            and (
+                company_sizes.max_employees is null
+                or accounts.number_of_employees <= company_sizes.max_employees
+            )
+    left join wins
+        on accounts.account_id = wins.account_id
+)
+
+select * from final
