@@ -8,7 +8,7 @@
             dim_date.{{ start_column }} as period_start_date,
             cast({{ dbt.dateadd('month', months, 'dim_date.' ~ start_column) }} as date)
                 as period_end_date
-        from {{ ref('dim_date') }} as dim_date
+        from {{ ref('int_calendar_days') }} as dim_date
         inner join {{ bounds }}
             on dim_date.date_day between {{ bounds }}.first_date and {{ bounds }}.as_of_date
         {% if not loop.last %}union all{% endif %}

@@ -1,1 +1,20 @@
-select * from {{ ref('int_accounts') }}
+select
+    account_key,
+    crm_account_id,
+    account_name,
+    industry,
+    billing_country,
+    billing_state,
+    account_type,
+    number_of_employees,
+    annual_revenue,
+    segment_code,
+    segment_name,
+    company_size_code,
+    owner_id,
+    parent_account_id,
+    is_customer,
+    first_won_on,
+    won_opportunities,
+    created_at
+from {{ ref('int_accounts') }}

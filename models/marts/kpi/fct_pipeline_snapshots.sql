@@ -1,1 +1,24 @@
-select * from {{ ref('int_pipeline_snapshots') }}
+select
+    pipeline_snapshot_key,
+    period_grain,
+    period_start_date,
+    period_end_date,
+    opportunity_key,
+    opportunity_id,
+    opportunity_type,
+    is_pipeline,
+    crm_account_id,
+    segment_code,
+    owner_id,
+    owner_team,
+    sourced_by,
+    stage_name,
+    forecast_category,
+    amount,
+    expected_close_date,
+    is_expected_to_close_in_period,
+    is_committed,
+    is_past_close_date,
+    is_won_in_period,
+    won_amount_in_period
+from {{ ref('int_pipeline_snapshots') }}

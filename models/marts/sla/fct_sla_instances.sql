@@ -1,1 +1,27 @@
-select * from {{ ref('int_sla_instances') }}
+select
+    sla_key,
+    policy_key,
+    owning_team,
+    clock,
+    person_key,
+    crm_lead_id,
+    cycle_number,
+    opportunity_id,
+    opportunity_stage_name,
+    expected_close_date,
+    owner_user_id,
+    owner_team,
+    time_zone,
+    started_at,
+    due_at,
+    satisfied_at,
+    satisfied_by,
+    status,
+    business_minutes_elapsed,
+    target_minutes,
+    period_start_date,
+    segment_code,
+    measured_value,
+    target_value,
+    as_of_at
+from {{ ref('int_sla_instances') }}
