@@ -29,6 +29,7 @@ final as (
         opportunities.opportunity_name,
         opportunities.opportunity_type,
         opportunities.stage_name,
+        'StageName' as stage_field,
         opportunities.forecast_category,
         opportunities.loss_reason,
         opportunities.lead_source,

@@ -14,6 +14,7 @@ final as (
         cast(opportunity_id as {{ dbt.type_string() }}) as opportunity_id,
         changed_at,
         stage_name,
+        'StageName' as stage_field,
         forecast_category,
         amount,
         probability,
