@@ -14,12 +14,15 @@ from dagster import (
     sensor,
 )
 
+from orchestration.raw.systems import contract_systems
 from orchestration.schedules import funnel_pipeline
 from orchestration.settings import landing_dir
 
 # Files younger than this may still be being written: wait for the next tick.
 LANDING_SETTLE_SECONDS = 30
-SOURCE_FOLDERS = ("salesforce", "marketo")
+# One folder per system of the raw contract (salesforce/, marketo/, hubspot/), any subset.
+SOURCE_FOLDERS = contract_systems()
+FOLDERS_TEXT = ", ".join(f"{system}/" for system in SOURCE_FOLDERS)
 
 
 def landed_files(folder: Path) -> list[Path]:
@@ -36,14 +39,15 @@ def landed_files(folder: Path) -> list[Path]:
     job=funnel_pipeline,
     minimum_interval_seconds=60,
     default_status=DefaultSensorStatus.STOPPED,
-    description="Runs the pipeline on the files in $FUNNEL_LANDING_DIR (salesforce/ and "
-    "marketo/, loaded like `funnel load`) when any of them is newer than the last run's.",
+    description=f"Runs the pipeline on the files in $FUNNEL_LANDING_DIR (a folder per source "
+    f"system, any of {FOLDERS_TEXT}; loaded like `funnel load`) when any of them is newer than "
+    "the last run's.",
 )
 def landing_files_sensor(context: SensorEvaluationContext) -> SensorResult | SkipReason:
     folder = landing_dir()
     files = landed_files(folder)
     if not files:
-        return SkipReason(f"No files in {folder}/salesforce or {folder}/marketo.")
+        return SkipReason(f"No files in any of {FOLDERS_TEXT} under {folder}.")
     newest = max(path.stat().st_mtime for path in files)
     if newest <= float(context.cursor or 0):
         return SkipReason(f"No file in {folder} changed since the last run.")

@@ -1,8 +1,9 @@
-"""Raw Salesforce and Marketo tables as assets.
+"""Raw tables of the source systems as assets.
 
-One asset per contract table, keyed like the dbt sources (`salesforce/lead`, `marketo/lead`), so
-the dbt models hang below them in the graph. Materializing them either checks tables already
+One asset per contract table, keyed like the dbt sources (`salesforce/lead`, `hubspot/contact`),
+so the dbt models hang below them in the graph. Materializing them either checks tables already
 landed by an ELT connector (the default), generates synthetic data, or loads a folder of files.
+Any subset of the systems may be landed; the required tables of a landed system must be there.
 """
 
 import os
@@ -25,6 +26,12 @@ from pydantic import Field
 from orchestration.assets.dbt import WAREHOUSE_POOL
 from orchestration.publication import remove_scratch_files
 from orchestration.raw.contract import ContractTable, contract_tables, raw_schemas
+from orchestration.raw.systems import (
+    contract_systems,
+    describe_not_landed,
+    landed_from_counts,
+    not_landed,
+)
 from orchestration.run_lock import acquire_for_step
 from orchestration.settings import connect_warehouse, working_path
 
@@ -40,6 +47,11 @@ class RawTablesConfig(Config):
     seed: int = Field(default=42, description="Random seed for source=generate.")
     as_of: str | None = Field(default=None, description="End of generated history (UTC).")
     faults: bool = Field(default=False, description="Inject the documented bad records.")
+    systems: str | None = Field(
+        default=None,
+        description="Systems to generate for source=generate, comma-separated "
+        "(salesforce,marketo | hubspot | salesforce,hubspot). Default: salesforce,marketo.",
+    )
 
 
 def raw_asset_key(table: ContractTable) -> AssetKey:
@@ -91,15 +103,25 @@ def _land(
         from orchestration.raw.generator import generate
 
         as_of = datetime.fromisoformat(config.as_of) if config.as_of else None
+        systems = {"systems": tuple(config.systems.split(","))} if config.systems else {}
         report = generate(
-            database, leads=config.leads, seed=config.seed, as_of=as_of, faults=config.faults
+            database,
+            leads=config.leads,
+            seed=config.seed,
+            as_of=as_of,
+            faults=config.faults,
+            **systems,
         )
         context.log.info(
             f"Generated {report.total_rows:,} raw rows ({report.rows_per_second:,.0f}/s)"
         )
     elif source == "files":
         if not config.path:
-            raise Failure("source=files needs `path`: the folder with salesforce/ and marketo/.")
+            raise Failure(
+                "source=files needs `path`: the folder with a folder per source system ("
+                + ", ".join(f"{system}/" for system in contract_systems())
+                + ")."
+            )
         from orchestration.raw.loader import LoadError, load_folder
 
         try:
@@ -110,6 +132,9 @@ def _land(
             ) from None
         for warning in load_report.warnings:
             context.log.warning(warning)
+        for note in load_report.info:
+            if note.startswith("system "):
+                context.log.info(note)
 
 
 @multi_asset(
@@ -128,10 +153,20 @@ def raw_tables(
     source = config.source or os.environ.get("FUNNEL_RAW_SOURCE", "landed")
     _land(context, config, source, database)
     counts = landed_row_counts(database)
+    landed = landed_from_counts(counts)
+    if not landed:
+        raise Failure(
+            f"No source system has landed in {database}: none of the contract's tables exists "
+            f"(schemas {', '.join(sorted(set(raw_schemas().values())))}). Land them with your "
+            "ELT tool, or run `funnel generate` or `funnel load PATH`.",
+            metadata={"systems": MetadataValue.json(list(contract_systems()))},
+        )
+    for system in not_landed(landed):
+        context.log.info(describe_not_landed(system))
     missing_required = [
         table.qualified_name
         for table in contract_tables()
-        if table.required and counts[table.qualified_name] is None
+        if table.source in landed and table.required and counts[table.qualified_name] is None
     ]
     if missing_required:
         raise Failure(

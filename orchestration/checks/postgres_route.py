@@ -28,7 +28,7 @@ from orchestration.checks import conversions
 from orchestration.checks.outcomes import ExpectationOutcome, GateReport, masked
 from orchestration.checks.pushdown import UnsupportedExpectation, quote, render_frame, resolve
 from orchestration.checks.results import RESULTS_COLUMNS, RESULTS_TABLE, result_rows
-from orchestration.checks.suites import ExpectationSpec, Suite, load_suites
+from orchestration.checks.suites import ExpectationSpec, Suite, landed_suites, load_suites
 from orchestration.checks.validate import (
     LOCATOR_COLUMNS,
     SAMPLE_SIZE,
@@ -398,13 +398,17 @@ def run_gate_on_postgres(
         install_conversions(connection)
         gate = _PostgresGate(target, connection, site_dir(docs_dir, boundary))
         outcomes: list[ExpectationOutcome] = []
-        if boundary == "raw" and suites is None:
-            # No publications on PostgreSQL: every table is checked for completeness, and the
-            # drop against a baseline applies when one is given.
-            outcomes += volume_outcomes(
-                _row_counts(connection), baseline or Baseline(None, reason="no baseline given")
-            )
-        for suite in suites if suites is not None else load_suites(boundary):
+        if suites is None:
+            suites = load_suites(boundary)
+            if boundary == "raw":
+                # No publications on PostgreSQL: every table of a landed system is checked for
+                # completeness, and the drop against a baseline applies when one is given.
+                counts = _row_counts(connection)
+                outcomes += volume_outcomes(
+                    counts, baseline or Baseline(None, reason="no baseline given")
+                )
+                suites = landed_suites(suites, counts)
+        for suite in suites:
             outcomes += gate.validate_suite(suite, parameters, target.database)
         try:
             docs_url: str | None = gate.runner.build_docs()

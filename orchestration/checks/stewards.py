@@ -1,4 +1,8 @@
-"""Who answers for what: `seeds/data_stewards.csv` (domain, optionally one table -> steward)."""
+"""Who answers for what: `seeds/data_stewards.csv` (domain, optionally one table -> steward).
+
+A row whose `table_name` is a source system (`hubspot`) covers every raw table of that system,
+and its domain is the system's steward domain (`system_domain`): adding a system adds its row.
+"""
 
 from __future__ import annotations
 
@@ -31,38 +35,85 @@ def _stewards() -> tuple[dict[str, str], ...]:
 
 
 def steward_for(domain: str, table: str) -> Steward:
-    """The table's own steward when the seed names one, else the domain's."""
+    """The table's own steward when the seed names one, else its system's, else the domain's."""
     rows = [row for row in _stewards() if row["steward_domain"] == domain]
-    for row in rows:
-        if row["table_name"] == table:
-            return Steward(row["steward_name"], row["steward_contact"])
-    for row in rows:
-        if not row["table_name"]:
-            return Steward(row["steward_name"], row["steward_contact"])
+    system = table.split(".", 1)[0] if "." in table else None
+    for wanted in (table, system, ""):
+        for row in rows:
+            if wanted is not None and (row["table_name"] or "") == wanted:
+                return Steward(row["steward_name"], row["steward_contact"])
     return UNASSIGNED
 
 
-def mapped_status_values() -> dict[str, list[str]]:
-    """Suite parameters from the status mapping agreement: the values each system may use."""
-    values: dict[str, list[str]] = {"crm": [], "mas": [], "crm_opportunity": []}
+def system_domain(system: str) -> str:
+    """The steward domain of a source system's raw tables: the domain of the seed row naming the
+    system in `table_name`; the system's own name when no row does (its steward is then
+    `unassigned`, telling whoever reads the outcome to add the row)."""
+    for row in _stewards():
+        if (row["table_name"] or "") == system:
+            return row["steward_domain"]
+    return system
+
+
+def _field_key(field: str) -> str:
+    """`Lead Status` -> `lead_status`, `StageName` -> `stage_name`, `lifecyclestage` as is."""
+    from orchestration.raw.contract import connector_column_name
+
+    return connector_column_name(field)
+
+
+# The role names the status mapping and feedback reasons agreements used before they named
+# systems, with the system and field each meant: the suites' older parameters keep their values
+# whichever spelling the seed uses.
+_ROLE_ROWS = {
+    "crm": ("salesforce", "Status"),
+    "mas": ("marketo", "Lead Status"),
+    "crm_opportunity": ("salesforce", "StageName"),
+}
+_LEGACY_STATUS_PARAMETERS = {
+    "crm_status_values": ("salesforce", "status"),
+    "mas_status_values": ("marketo", "lead_status"),
+    "opportunity_stage_values": ("salesforce", "stage_name"),
+}
+
+
+def _status_rows() -> list[tuple[str, str, str, str]]:
+    """(system, field key, status value, stage code) of every status mapping row, with the older
+    role spelling of `system` read as the system it meant."""
+    rows = []
     with STATUS_MAP_SEED.open(newline="") as handle:
         for row in csv.DictReader(handle):
-            values.setdefault(row["system"], []).append(row["status_value"])
-    return {
-        "crm_status_values": values["crm"],
-        "mas_status_values": values["mas"],
-        "opportunity_stage_values": values["crm_opportunity"],
-    }
+            system, field = row["system"], row.get("field") or ""
+            if system in _ROLE_ROWS:
+                system, field = _ROLE_ROWS[system][0], field or _ROLE_ROWS[system][1]
+            rows.append((system, _field_key(field), row["status_value"], row["stage_code"]))
+    return rows
+
+
+def mapped_status_values() -> dict[str, list[str]]:
+    """Suite parameters from the status mapping agreement: the values each system may use in each
+    field, as `<system>_<field>_values` (`hubspot_lifecyclestage_values`,
+    `salesforce_stage_name_values`), and under the older role names the Salesforce and Marketo
+    suites use (`crm_status_values`, `mas_status_values`, `opportunity_stage_values`)."""
+    values: dict[str, list[str]] = {}
+    for system, field, value, _ in _status_rows():
+        values.setdefault(f"{system}_{field}_values", []).append(value)
+    for legacy, (system, field) in _LEGACY_STATUS_PARAMETERS.items():
+        values[legacy] = list(values.get(f"{system}_{field}_values", []))
+    return values
 
 
 def mapped_reason_values() -> dict[str, list[str]]:
     """Suite parameters from the feedback reasons agreement: the reason values each system may
-    record (an unmapped one shows as category 'unmapped' until a steward maps it)."""
+    record (an unmapped one shows as category 'unmapped' until a steward maps it), as
+    `<system>_reason_values` for every `system` the seed names (`hubspot_reason_values`), and
+    under the role names the Salesforce and Marketo suites use."""
     values: dict[str, list[str]] = {"crm": [], "mas": [], "crm_opportunity": []}
     with FEEDBACK_REASONS_SEED.open(newline="") as handle:
         for row in csv.DictReader(handle):
             values.setdefault(row["system"], []).append(row["reason_value"])
     return {
+        **{f"{system}_reason_values": reasons for system, reasons in values.items()},
         "crm_reason_values": values["crm"],
         "mas_reason_values": values["mas"],
         "opportunity_loss_reason_values": values["crm_opportunity"],
@@ -72,12 +123,10 @@ def mapped_reason_values() -> dict[str, list[str]]:
 def frame_values() -> dict[str, list[str]]:
     """Values of the agreements a frame may name (`{agreed:name}`): the Lead Status values the
     MAS records when a cycle ends (mapped to a recycled or disqualified stage)."""
-    with STATUS_MAP_SEED.open(newline="") as handle:
-        rows = list(csv.DictReader(handle))
     return {
         "mas_ended_statuses": [
-            row["status_value"]
-            for row in rows
-            if row["system"] == "mas" and row["stage_code"] in ENDED_STAGES
+            value
+            for system, field, value, stage in _status_rows()
+            if (system, field) == ("marketo", "lead_status") and stage in ENDED_STAGES
         ],
     }

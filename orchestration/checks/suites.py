@@ -4,13 +4,14 @@ suite: expectation type, kwargs, and `meta.severity` critical|warning|info) besi
 
 A frame selects only the columns the expectations read, with derived columns where a check
 needs a join or a window (a referential check validates `missing_account_id`, null unless the
-account doesn't exist). Placeholders: `{salesforce}`, `{marketo}`, `{marts}` (schema names) and
+account doesn't exist). Placeholders: one per source system, `{salesforce}`, `{marketo}`,
+`{hubspot}` (the raw schema names of orchestration/raw/contract.py), `{marts}`, and
 `{live}` / `{live:alias}` (the row is not a deletion, for whichever of `is_deleted` and
 `_fivetran_deleted` the table has), `{landed:alias.column}` (a raw-contract column of the suite's
 table under the name it is landed as: a custom field's configured name, null when the table
-lacks it), `{custom_field:table.column}` (the configured Salesforce API name of a custom-field
-column, as a SQL string) and `{agreed:name}` (the values of an agreement, as SQL strings
-separated by commas: `stewards.frame_values`).
+lacks it), `{custom_field:table.column}` (the configured name of a custom-field column, a
+Salesforce API name or a HubSpot property name, as a SQL string) and `{agreed:name}` (the values
+of an agreement, as SQL strings separated by commas: `stewards.frame_values`).
 
 Column names in a raw suite's kwargs are contract names; the gate reads a custom field under its
 landed name (`landed_column`).
@@ -19,18 +20,22 @@ landed name (`landed_column`).
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from orchestration.raw.contract import ContractColumn, contract_table
+from orchestration.raw.systems import contract_systems, landed_from_counts, system_of
 from orchestration.settings import PROJECT_DIR
 
 SUITES_DIR = PROJECT_DIR / "gx" / "suites"
 BOUNDARIES = ("raw", "marts")
 SEVERITIES = ("critical", "warning", "info")
 # Expectations about the table's shape; validated on the table's (zero-row) column list.
+_RAW_REFERENCE = re.compile(r'\{(\w+)\}\."(\w+)"')
 TABLE_LEVEL_TYPES = frozenset({"expect_table_columns_to_match_set", "expect_column_to_exist"})
 
 
@@ -99,6 +104,11 @@ class Suite:
     def row_level(self) -> tuple[ExpectationSpec, ...]:
         return tuple(e for e in self.expectations if not e.is_table_level)
 
+    @property
+    def raw_tables_read(self) -> tuple[str, ...]:
+        """The raw tables the frame reads (`{hubspot}."engagement"` -> `hubspot.engagement`)."""
+        return tuple(f"{system}.{name}" for system, name in _RAW_REFERENCE.findall(self.frame_sql))
+
     def steward_domain_of(self, expectation: ExpectationSpec) -> str:
         return str(expectation.meta.get("steward_domain", self.steward_domain))
 
@@ -152,6 +162,35 @@ def load_suites(boundary: str) -> tuple[Suite, ...]:
     if boundary not in BOUNDARIES:
         raise ValueError(f"unknown gate boundary {boundary!r}")
     return tuple(_read_suite(path) for path in sorted((SUITES_DIR / boundary).glob("*.json")))
+
+
+def _optional_and_absent(qualified_name: str, counts: Mapping[str, int | None]) -> bool:
+    system, _, name = qualified_name.partition(".")
+    try:
+        table = contract_table(system, name)
+    except KeyError:
+        return False
+    return not table.required and counts.get(qualified_name) is None
+
+
+def landed_suites(suites: tuple[Suite, ...], counts: Mapping[str, int | None]) -> tuple[Suite, ...]:
+    """The suites a gate runs on a warehouse whose raw tables have `counts` (None: absent): a raw
+    suite of a system that has not landed is skipped (its tables are absent by design, not
+    missing), and so is a suite whose frame reads an optional table that is absent (absent means
+    empty: there is nothing to check, and its volume outcome says the table is absent)."""
+    systems = set(contract_systems())
+    landed = set(landed_from_counts(counts))
+    kept = []
+    for suite in suites:
+        system = system_of(suite.table)
+        if suite.boundary == "raw" and system in systems:
+            if system not in landed:
+                continue
+            read = {suite.table, *suite.raw_tables_read}
+            if any(_optional_and_absent(name, counts) for name in read):
+                continue
+        kept.append(suite)
+    return tuple(kept)
 
 
 def all_suites() -> tuple[Suite, ...]:

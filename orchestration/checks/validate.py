@@ -45,6 +45,7 @@ from orchestration.checks.suites import (
     Suite,
     describe_landed,
     landed_column,
+    landed_suites,
     load_suites,
 )
 from orchestration.checks.tolerances import ORPHAN_SEED, max_orphan_percent
@@ -535,7 +536,8 @@ def run_gate(
     """Validate every suite of `boundary` against the working database `connection`.
 
     The whole raw gate (`suites` not given) also checks every raw table's volume against
-    `baseline`, by default the last publication's (see volume.py).
+    `baseline`, by default the last publication's (see volume.py), and runs only the suites of
+    the systems that have landed (orchestration/raw/systems.py).
     """
     started = time.perf_counter()
     run_at = datetime.now(UTC).replace(tzinfo=None)
@@ -544,13 +546,17 @@ def run_gate(
         connection.execute(statement)
     runner = _GxRunner(site_dir(docs_dir, boundary))
     outcomes: list[ExpectationOutcome] = []
-    if boundary == "raw" and suites is None:
-        if baseline is None:
-            from orchestration.settings import published_path
+    if suites is None:
+        suites = load_suites(boundary)
+        if boundary == "raw":
+            if baseline is None:
+                from orchestration.settings import published_path
 
-            baseline = published_baseline(published_path())
-        outcomes += volume_outcomes(duckdb_row_counts(connection), baseline)
-    for suite in suites if suites is not None else load_suites(boundary):
+                baseline = published_baseline(published_path())
+            counts = duckdb_row_counts(connection)
+            outcomes += volume_outcomes(counts, baseline)
+            suites = landed_suites(suites, counts)
+    for suite in suites:
         outcomes += _validate_suite(connection, runner, suite, parameters)
     try:
         docs_url: str | None = runner.build_docs()

@@ -8,6 +8,11 @@
   (seeds/raw_volume_thresholds.csv) blocks, naming both counts; with no published run to
   compare with the check passes and says so.
 
+Only the tables of landed systems (orchestration/raw/systems.py: any of the system's contract
+tables exists) are counted as outcomes: a system that was never loaded gets one passing `info`
+line saying so, and its absent required tables are no findings. A warehouse where no system has
+landed blocks, naming the schemas it looked in.
+
 The counts are one `count(*)` per table in the warehouse; nothing else leaves it.
 """
 
@@ -20,14 +25,15 @@ from pathlib import Path
 import duckdb
 
 from orchestration.checks.outcomes import FAILED, PASSED, ExpectationOutcome
-from orchestration.checks.stewards import steward_for
+from orchestration.checks.stewards import steward_for, system_domain
 from orchestration.checks.tolerances import VOLUME_SEED, max_drop_percent
 from orchestration.raw.contract import ContractTable, contract_tables, raw_schemas
+from orchestration.raw.systems import describe_not_landed, landed_from_counts, not_landed
 
 VOLUME_TYPE = "expect_table_row_count_to_be_between"
 VOLUME_LABEL = f"{VOLUME_TYPE}[volume]"
-# Steward domain of each raw source.
-SOURCE_DOMAINS = {"salesforce": "crm", "marketo": "mas"}
+LANDED_TYPE = "expect_source_system_to_be_landed"
+LANDED_LABEL = f"{LANDED_TYPE}[landed]"
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,7 @@ def _number(value: int) -> str:
 def volume_outcome(
     table: ContractTable, rows: int | None, baseline: Baseline
 ) -> ExpectationOutcome:
-    domain = SOURCE_DOMAINS.get(table.source, table.source)
+    domain = system_domain(table.source)
     steward = steward_for(domain, table.qualified_name)
     allowed = max_drop_percent(table.qualified_name)
     name = table.qualified_name
@@ -190,9 +196,47 @@ def volume_outcome(
     return outcome
 
 
+def system_outcome(system: str, landed: tuple[str, ...]) -> ExpectationOutcome:
+    """Whether a system landed: an `info` line when it didn't (nothing of it is checked); when no
+    system has landed at all, a blocking failure (there is nothing to build from)."""
+    domain = system_domain(system)
+    steward = steward_for(domain, f"{system}.")
+    nothing = not landed
+    observed = describe_not_landed(system)
+    if nothing:
+        schemas = ", ".join(sorted(set(raw_schemas().values())))
+        observed += (
+            f"; no source system has landed (looked in schemas {schemas}): load one with "
+            "`funnel load` or `funnel generate`"
+        )
+    return ExpectationOutcome(
+        boundary="raw",
+        suite=f"raw_{system}",
+        expectation=LANDED_LABEL,
+        expectation_type=LANDED_TYPE,
+        table=system,
+        column=None,
+        severity="critical" if nothing else "info",
+        status=FAILED if nothing else PASSED,
+        observed_value=observed,
+        element_count=0,
+        unexpected_count=0,
+        unexpected_percent=0.0,
+        steward_domain=domain,
+        steward_name=steward.name,
+        steward_contact=steward.contact,
+        notes="A system is landed when any of its raw-contract tables exists; the tables of a "
+        "system that is not landed are not checked.",
+    )
+
+
 def volume_outcomes(counts: dict[str, int | None], baseline: Baseline) -> list[ExpectationOutcome]:
-    """One outcome per contract table, in contract order."""
-    return [
+    """One outcome per contract table of a landed system, in contract order, and one per system
+    that is not landed."""
+    landed = landed_from_counts(counts)
+    outcomes = [
         volume_outcome(table, counts.get(table.qualified_name), baseline)
         for table in contract_tables()
+        if table.source in landed
     ]
+    return outcomes + [system_outcome(system, landed) for system in not_landed(landed)]

@@ -1,5 +1,7 @@
-"""Copy the raw tables (schemas `salesforce` and `marketo` of a DuckDB warehouse, as `funnel
-generate` or `funnel load` leave them) into another engine, column types kept."""
+"""Copy the raw tables (the raw schema of every source system of the contract in a DuckDB
+warehouse, as `funnel generate` or `funnel load` leave them) into another engine, column types
+kept. Only the landed systems' tables exist in the copy: a contract table the DuckDB warehouse
+lacks is dropped from the target, so a system that isn't landed there isn't landed in the copy."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from orchestration.raw.contract import raw_schemas
+from orchestration.raw.contract import contract_tables, raw_schemas
 from orchestration.settings import connect_warehouse
 
 # DuckDB type -> (PostgreSQL type, Spark type).
@@ -67,8 +69,20 @@ def landed_raw_tables(duckdb_path: Path) -> list[RawTable]:
     return [RawTable(schema, table, tuple(cols)) for (schema, table), cols in columns.items()]
 
 
+def absent_contract_tables(tables: list[RawTable]) -> list[tuple[str, str]]:
+    """(schema, table) of every contract table not among `tables`."""
+    schemas = raw_schemas()
+    landed = {(table.schema, table.name) for table in tables}
+    return [
+        (schemas[table.source], table.name)
+        for table in contract_tables()
+        if (schemas[table.source], table.name) not in landed
+    ]
+
+
 def copy_raw_to_postgres(duckdb_path: Path, connection: Any) -> list[RawTable]:
-    """Recreate every raw table in PostgreSQL (same schema and names) and COPY its rows in.
+    """Recreate every raw table in PostgreSQL (same schema and names) and COPY its rows in;
+    drop the contract tables the DuckDB warehouse doesn't have (left by an earlier copy).
 
     `connection` is a psycopg2 connection; the copy commits once, at the end.
     """
@@ -84,6 +98,8 @@ def copy_raw_to_postgres(duckdb_path: Path, connection: Any) -> list[RawTable]:
                     "(format csv, header false, force_quote *, null '')"
                 )
         with connection.cursor() as cursor:
+            for schema, name in absent_contract_tables(tables):
+                cursor.execute(f'drop table if exists "{schema}"."{name}"')
             for table in tables:
                 definition = ", ".join(f'"{c.name}" {c.postgres_type}' for c in table.columns)
                 cursor.execute(f'create schema if not exists "{table.schema}"')

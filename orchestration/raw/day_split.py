@@ -17,10 +17,19 @@ from datetime import datetime
 from pathlib import Path
 
 from orchestration.raw.contract import ContractTable, contract_tables, raw_schemas
+from orchestration.raw.systems import present_tables
 from orchestration.settings import connect_warehouse
 
-MUTABLE_MARKERS = ("last_modified_date", "updated_at")
-CREATED_COLUMNS = ("created_date", "created_at")
+# The last-modified and created columns of mutable records, as each system's connector names them.
+MUTABLE_MARKERS = (
+    "last_modified_date",
+    "updated_at",
+    "property_lastmodifieddate",
+    "property_hs_lastmodifieddate",
+    "last_updated",
+    "updatedat",
+)
+CREATED_COLUMNS = ("created_date", "created_at", "property_createdate", "createdat")
 
 
 def _column_names(table: ContractTable) -> set[str]:
@@ -44,13 +53,25 @@ def _relation(table: ContractTable) -> str:
     return f'"{raw_schemas()[table.source]}"."{table.name}"'
 
 
+def _landed_tables(connection: object) -> list[ContractTable]:
+    """The contract tables the warehouse has (the systems generated or loaded into it)."""
+    present = present_tables(connection)  # type: ignore[arg-type]
+    schemas = raw_schemas()
+    return [
+        table
+        for table in contract_tables()
+        if (schemas[table.source].lower(), table.name.lower()) in present
+    ]
+
+
 def hold_back_last_day(database: Path, day_start: datetime, folder: Path) -> dict[str, int]:
     """Move rows synced after `day_start` from `database` to `folder/<source>/<table>.parquet`;
     changed records keep their version as of `day_start`. Returns held-back rows per table."""
     cutoff = _timestamp(day_start)
     held_back: dict[str, int] = {}
     with connect_warehouse(database) as connection:
-        for table in contract_tables():
+        landed = _landed_tables(connection)
+        for table in landed:
             relation = _relation(table)
             (count,) = connection.execute(
                 f"select count(*) from {relation} where _fivetran_synced > {cutoff}"
@@ -68,7 +89,7 @@ def hold_back_last_day(database: Path, day_start: datetime, folder: Path) -> dic
                 _roll_back_changed_records(connection, table, cutoff)
             else:
                 connection.execute(f"delete from {relation} where _fivetran_synced > {cutoff}")
-        _roll_back_statuses(connection, cutoff)
+        _roll_back_statuses(connection, cutoff, {table.qualified_name for table in landed})
     return held_back
 
 
@@ -103,47 +124,106 @@ def _unreferenced(table: ContractTable, cutoff: str) -> str:
     return f" and id not in ({activity_leads})"
 
 
-def _roll_back_statuses(connection: object, cutoff: str) -> None:
-    """Statuses and stages as they were at the cutoff, from the history the day added."""
+def _roll_back_statuses(connection: object, cutoff: str, landed: set[str]) -> None:
+    """Statuses and stages as they were at the cutoff, from the history the day added; for each
+    system whose tables are landed."""
     schemas = raw_schemas()
-    crm, mas = f'"{schemas["salesforce"]}"', f'"{schemas["marketo"]}"'
     execute = connection.execute  # type: ignore[attr-defined]
-    execute(
-        f"""
-        update {crm}.lead set status = first_change.old_value
-        from (
-            select lead_id, arg_min(old_value, created_date) as old_value
-            from {crm}.lead_history
-            where field = 'Status' and created_date > {cutoff}
-            group by lead_id
-        ) as first_change
-        where lead.id = first_change.lead_id and first_change.old_value is not null
-        """
-    )
-    execute(
-        f"""
-        update {mas}.lead set lead_status = first_change.old_value
-        from (
-            select lead_id, arg_min(old_value, activity_date) as old_value
-            from {mas}.activity_change_data_value
-            where primary_attribute_value = 'Lead Status' and activity_date > {cutoff}
-            group by lead_id
-        ) as first_change
-        where lead.id = first_change.lead_id and first_change.old_value is not null
-        """
-    )
-    execute(
-        f"""
-        update {crm}.opportunity set stage_name = stage_at_cutoff.stage_name
-        from (
-            select opportunity_id, arg_max(stage_name, created_date) as stage_name
-            from {crm}.opportunity_history
-            where created_date <= {cutoff}
-            group by opportunity_id
-        ) as stage_at_cutoff
-        where opportunity.id = stage_at_cutoff.opportunity_id
-        """
-    )
+    if {"salesforce.lead", "salesforce.lead_history"} <= landed:
+        crm = f'"{schemas["salesforce"]}"'
+        execute(
+            f"""
+            update {crm}.lead set status = first_change.old_value
+            from (
+                select lead_id, arg_min(old_value, created_date) as old_value
+                from {crm}.lead_history
+                where field = 'Status' and created_date > {cutoff}
+                group by lead_id
+            ) as first_change
+            where lead.id = first_change.lead_id and first_change.old_value is not null
+            """
+        )
+    if {"marketo.lead", "marketo.activity_change_data_value"} <= landed:
+        mas = f'"{schemas["marketo"]}"'
+        execute(
+            f"""
+            update {mas}.lead set lead_status = first_change.old_value
+            from (
+                select lead_id, arg_min(old_value, activity_date) as old_value
+                from {mas}.activity_change_data_value
+                where primary_attribute_value = 'Lead Status' and activity_date > {cutoff}
+                group by lead_id
+            ) as first_change
+            where lead.id = first_change.lead_id and first_change.old_value is not null
+            """
+        )
+    if {"salesforce.opportunity", "salesforce.opportunity_history"} <= landed:
+        crm = f'"{schemas["salesforce"]}"'
+        execute(
+            f"""
+            update {crm}.opportunity set stage_name = stage_at_cutoff.stage_name
+            from (
+                select opportunity_id, arg_max(stage_name, created_date) as stage_name
+                from {crm}.opportunity_history
+                where created_date <= {cutoff}
+                group by opportunity_id
+            ) as stage_at_cutoff
+            where opportunity.id = stage_at_cutoff.opportunity_id
+            """
+        )
+    if {"hubspot.contact", "hubspot.contact_property_history"} <= landed:
+        _roll_back_hubspot_properties(
+            connection,
+            cutoff,
+            f'"{schemas["hubspot"]}"',
+            "contact",
+            "id",
+            "contact_id",
+            {
+                "lifecyclestage": "property_lifecyclestage",
+                "hs_lead_status": "property_hs_lead_status",
+            },
+        )
+    if {"hubspot.deal", "hubspot.deal_property_history"} <= landed:
+        _roll_back_hubspot_properties(
+            connection,
+            cutoff,
+            f'"{schemas["hubspot"]}"',
+            "deal",
+            "deal_id",
+            "deal_id",
+            {"dealstage": "deal_pipeline_stage_id"},
+        )
+
+
+def _roll_back_hubspot_properties(
+    connection: object,
+    cutoff: str,
+    schema: str,
+    table: str,
+    key: str,
+    history_key: str,
+    properties: dict[str, str],
+) -> None:
+    """HubSpot's property history has no old value: a record whose property changed after the
+    cutoff gets its last value set by then ('' when it was cleared, null when it had none)."""
+    execute = connection.execute  # type: ignore[attr-defined]
+    for name, column in properties.items():
+        execute(
+            f"""
+            update {schema}."{table}" set "{column}" = at_cutoff.value
+            from (
+                select
+                    "{history_key}" as record_id,
+                    arg_max(value, "timestamp") filter (where "timestamp" <= {cutoff}) as value
+                from {schema}."{table}_property_history"
+                where name = '{name}'
+                group by "{history_key}"
+                having max("timestamp") > {cutoff}
+            ) as at_cutoff
+            where "{table}"."{key}" = at_cutoff.record_id
+            """
+        )
 
 
 def append_day(database: Path, folder: Path) -> dict[str, int]:

@@ -1,14 +1,16 @@
 """`funnel load PATH`: connector exports (CSV or Parquet) into the raw schemas, all or nothing.
 
-Accepts what real exports look like: extra columns (kept as text after the contract's columns),
-CamelCase or API-style headers, a UTF-8 byte-order mark, the connectors' timestamp spellings,
-absent or empty optional tables, and contract columns an instance doesn't sync (null, with a
-warning). A custom-field column is read under the org's configured field (its var), landed as the
-connector names it (`Rejection_Reason__c` -> `rejection_reason_c`). Anything that would lose or
+One folder per source system of the contract (`salesforce/`, `marketo/`, `hubspot/`), any subset
+of them. Accepts what real exports look like: extra columns (kept as text after the contract's
+columns), CamelCase or API-style headers, a UTF-8 byte-order mark, the connectors' timestamp
+spellings, absent or empty optional tables, and contract columns an instance doesn't sync (null,
+with a warning). A custom-field column is read under the configured field (its var), landed as
+the connector names it (`Rejection_Reason__c` -> `rejection_reason_c`). Anything that would lose or
 invent data is an error naming file, line and column.
 
 All-or-nothing: every file is read and checked in a private in-memory DuckDB first; only when
-nothing is wrong is the warehouse attached and every raw table replaced in one transaction. A
+nothing is wrong is the warehouse attached and every raw table replaced in one transaction (the
+tables of a system without a folder are dropped). A
 failed load therefore leaves the warehouse exactly as it was (and doesn't create one).
 """
 
@@ -42,6 +44,7 @@ from orchestration.raw.loader.reader import (
     stage_parquet,
 )
 from orchestration.raw.loader.typing_rules import typed_expression, unparsed_condition
+from orchestration.raw.systems import contract_systems
 from orchestration.settings import duckdb_config
 
 __all__ = ["LoadError", "LoadProblem", "LoadReport", "load_folder", "snake_case"]
@@ -50,16 +53,31 @@ WAREHOUSE_ALIAS = "funnel_warehouse"
 
 
 def load_folder(path: Path, database: Path) -> LoadReport:
-    """Load `path/salesforce/*` and `path/marketo/*` into the raw schemas of `database`,
-    replacing every contract table (absent optional tables become empty). Raises `LoadError`
+    """Load `path/<system>/*` (one folder per system of the contract: salesforce/, marketo/,
+    hubspot/; any subset) into the raw schemas of `database`. Every contract table of a system
+    with files is replaced (its absent optional tables become empty); the raw tables of a system
+    without files are removed, so the warehouse holds exactly what was loaded. Raises `LoadError`
     with every problem found, before anything is written."""
     started = time.perf_counter()
     path, database = Path(path), Path(database)
     report = LoadReport()
     found, problems, ignored = discover(path)
     report.info += [f"ignored {file}: not a contract table" for file in ignored]
+    landed = {qualified.split(".", 1)[0] for qualified in found}
+    systems = contract_systems()
+    if not landed and path.is_dir() and not problems:
+        problems.append(
+            LoadProblem(
+                str(path),
+                "no source system to load: expected a folder per system ("
+                + ", ".join(f"{system}/" for system in systems)
+                + ") holding its tables as <table>.csv|.csv.gz|.parquet",
+            )
+        )
     missing = [
-        t.qualified_name for t in contract_tables() if t.required and t.qualified_name not in found
+        t.qualified_name
+        for t in contract_tables()
+        if t.source in landed and t.required and t.qualified_name not in found
     ]
     if missing and path.is_dir():
         problems.append(
@@ -67,15 +85,25 @@ def load_folder(path: Path, database: Path) -> LoadReport:
                 str(path),
                 "required tables are missing: "
                 + ", ".join(missing)
-                + " (expected salesforce/<table>.csv|.csv.gz|.parquet and the same for marketo/)",
+                + " (expected <system>/<table>.csv|.csv.gz|.parquet, e.g. "
+                + f"{missing[0].replace('.', '/')}.csv)",
             )
         )
     if problems:
         raise LoadError(problems)
+    report.systems = [system for system in systems if system in landed]
+    report.info += [
+        f"system {system} not landed: no {system}/ folder with its tables; "
+        "its raw tables are removed"
+        for system in systems
+        if system not in landed
+    ]
 
     with _staging_connection(database) as connection:
         selects: dict[str, str] = {}
         for index, table in enumerate(contract_tables()):
+            if table.source not in landed:
+                continue
             item = found.get(table.qualified_name)
             if item is None:
                 report.info.append(f"{table.qualified_name}: no file; loaded as an empty table")
@@ -89,7 +117,7 @@ def load_folder(path: Path, database: Path) -> LoadReport:
                 selects[table.qualified_name] = select
         if problems:
             raise LoadError(problems)
-        _replace_all(connection, database, selects, report)
+        _replace_all(connection, database, selects, report, landed)
     forget_incremental_state(database)
     report.seconds = time.perf_counter() - started
     return report
@@ -249,8 +277,10 @@ def _replace_all(
     database: Path,
     selects: dict[str, str],
     report: LoadReport,
+    landed: set[str],
 ) -> None:
-    """Attach the warehouse and replace every raw table in one transaction."""
+    """Attach the warehouse and, in one transaction, replace every raw table of the `landed`
+    systems and drop those of the others."""
     database.parent.mkdir(parents=True, exist_ok=True)
     try:
         connection.execute(f"attach {sql_string(str(database))} as {WAREHOUSE_ALIAS}")
@@ -266,6 +296,9 @@ def _replace_all(
             connection.execute(f"create schema if not exists {quoted(schema)}")
         for table in contract_tables():
             target = f"{quoted(schemas[table.source])}.{quoted(table.name)}"
+            if table.source not in landed:
+                connection.execute(f"drop table if exists {target}")
+                continue
             select = selects.get(table.qualified_name)
             if select is None:
                 connection.execute(create_table_sql(table, schemas[table.source]))

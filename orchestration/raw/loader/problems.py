@@ -49,6 +49,7 @@ class LoadReport:
     files, missing connector bookkeeping columns)."""
 
     rows_per_table: dict[str, int] = field(default_factory=dict)
+    systems: list[str] = field(default_factory=list)  # the systems loaded, in contract order
     files_read: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     info: list[str] = field(default_factory=list)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import gzip
+import re
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -100,10 +101,26 @@ def _read_header(staged: StagedFile) -> list[str] | None:
     return next(csv.reader([first_line.rstrip("\r\n")], delimiter=delimiter))
 
 
+def contract_spelling(cell: str, contract_names: set[str]) -> str:
+    """The contract column a header cell means: its snake case (`LastModifiedDate` ->
+    `last_modified_date`), or, when the contract spells a column as the connector lands a
+    camelCase name in a case-insensitive warehouse (HubSpot's form `createdAt` -> `createdat`),
+    that spelling."""
+    name = snake_case(cell)
+    if name in contract_names:
+        return name
+    folded = re.sub(r"[^0-9a-z]+", "_", cell.strip().lower()).strip("_")
+    return folded if folded in contract_names else name
+
+
 def _normalise(staged: StagedFile, header: list[str]) -> list[str]:
     """Contract spelling for each header cell; empty cells (a trailing delimiter) are kept as
     `unnamed_<position>`; two cells meaning the same column are an error."""
-    names = [snake_case(cell) or f"unnamed_{index}" for index, cell in enumerate(header, 1)]
+    contract_names = {column.landed_name for column in staged.item.table.columns}
+    names = [
+        contract_spelling(cell, contract_names) or f"unnamed_{index}"
+        for index, cell in enumerate(header, 1)
+    ]
     seen: dict[str, str] = {}
     for original, name in zip(header, names, strict=True):
         if name in seen:
