@@ -63,13 +63,31 @@ def _locked(command: str, handler: Callable[[argparse.Namespace, str], int]) -> 
     return run
 
 
+def _parse_systems(value: str) -> tuple[str, ...]:
+    from orchestration.raw.generator import SystemsError, parse_systems
+
+    try:
+        return parse_systems(value)
+    except SystemsError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
 def _generate(args: argparse.Namespace, run_id: str) -> int:
     from orchestration.raw.generator import generate
 
     database = working_path()
-    print(f"Generating {args.leads:,} leads (seed {args.seed}) into {database} ...", flush=True)
+    systems = ",".join(args.systems)
+    print(
+        f"Generating {args.leads:,} leads (seed {args.seed}) of {systems} into {database} ...",
+        flush=True,
+    )
     report = generate(
-        database, leads=args.leads, seed=args.seed, as_of=args.as_of, faults=args.faults
+        database,
+        leads=args.leads,
+        seed=args.seed,
+        as_of=args.as_of,
+        faults=args.faults,
+        systems=args.systems,
     )
     width = max(len(name) for name in report.rows_per_table)
     for name, rows in report.rows_per_table.items():
@@ -234,6 +252,15 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--faults", action="store_true", help="inject the documented bad records")
     generate.add_argument(
         "--as-of", type=_parse_as_of, default=None, help="end of history (default today 00:00 UTC)"
+    )
+    generate.add_argument(
+        "--systems",
+        type=_parse_systems,
+        default=("salesforce", "marketo"),
+        metavar="SYSTEMS",
+        help="the source systems to land: salesforce,marketo (default), hubspot (CRM and "
+        "marketing automation in one), or salesforce,hubspot (HubSpot as the marketing "
+        "automation); the other systems' raw tables are dropped",
     )
     generate.set_defaults(handler=_locked("generate", _generate))
 

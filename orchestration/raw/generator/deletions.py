@@ -6,6 +6,7 @@
   recycle bin). A few tasks, events and campaign memberships are deleted on their own.
 - MAS: leads with an `activity_delete_lead` row are `_fivetran_deleted`, with all their other
   activities. The `activity_delete_lead` row itself stays: it records the deletion.
+- HubSpot deletes its own rows as it renders them (hubspot.py).
 
 So in clean data no live row points at a deleted one.
 """
@@ -38,14 +39,28 @@ def _member(table: pa.Table, column: str, ids: pa.Array) -> np.ndarray:
     return found.to_numpy(zero_copy_only=False)
 
 
+# Per MAS: the table and column holding the Salesforce lead ids it knows.
+MAS_LEAD_IDS = {
+    "marketo": ("marketo.lead", "sfdc_lead_id"),
+    "hubspot": ("hubspot.contact", "property_salesforceleadid"),
+}
+
+
 def apply(rng: np.random.Generator, tables: dict[str, pa.Table]) -> None:
-    _crm(rng, tables)
-    _mas(tables)
+    if "salesforce.lead" in tables:
+        _crm(rng, tables)
+    if "marketo.lead" in tables:
+        _mas(tables)
 
 
 def _crm(rng: np.random.Generator, tables: dict[str, pa.Table]) -> None:
     lead = tables["salesforce.lead"]
-    in_mas = pc.drop_null(tables["marketo.lead"].column("sfdc_lead_id"))
+    known = [
+        pc.drop_null(tables[table].column(column))
+        for table, column in MAS_LEAD_IDS.values()
+        if table in tables
+    ]
+    in_mas = pa.chunked_array([chunk for ids in known for chunk in ids.chunks], type=pa.string())
     deletable = (
         ~_member(lead, "id", in_mas.combine_chunks())
         & ~lead.column("is_converted").to_numpy(zero_copy_only=False)

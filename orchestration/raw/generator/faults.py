@@ -16,6 +16,20 @@ and the report lists what was injected:
   field holds a value no row of seeds/feedback_reasons.csv maps (`Other - see notes`), each with
   the field-history row that set it (its latest change, so lead and history agree).
 - unmapped_loss_reason: lost salesforce.opportunity rows whose loss reason is unmapped (`Other`).
+
+HubSpot's kinds (HUBSPOT_FAULT_KINDS), injected when HubSpot is generated and the table has rows
+(as the MAS beside Salesforce HubSpot has no deals); Salesforce's kinds apply whenever Salesforce
+is generated, Marketo's when Marketo is:
+
+- hubspot_duplicate_contact_id: hubspot.contact rows repeating an existing id (another email).
+- hubspot_malformed_email: hubspot.contact emails that are not addresses (`jane.doe(at)acme.com`).
+- unmapped_hs_lead_status: hubspot.contact rows whose hs_lead_status is in no agreed stage
+  (`CALL_BACK_LATER`).
+- orphan_contact_property_history: hubspot.contact_property_history rows of a contact that
+  doesn't exist (ids from 99,000,000,000).
+- hubspot_future_property_change: hubspot.contact_property_history rows dated 30 days after as-of.
+- deal_without_contact: hubspot.deal rows whose deal_contact associations are gone.
+- hubspot_negative_deal_amount: hubspot.deal rows with a negative amount.
 """
 
 from __future__ import annotations
@@ -108,7 +122,7 @@ UNMAPPED_LOSS_REASON = "Other"
 
 
 def _count_of(key: str, leads: int) -> int:
-    (kind,) = [kind for kind in FAULT_KINDS if kind.key == key]
+    (kind,) = [kind for kind in (*FAULT_KINDS, *HUBSPOT_FAULT_KINDS) if kind.key == key]
     return kind.count(leads)
 
 
@@ -150,11 +164,72 @@ def _fault_ids(prefix: str, n: int) -> pa.Array:
     return pa.array([f"{prefix}{i:011d}AAA" for i in range(n)], pa.string())
 
 
+HUBSPOT_FAULT_KINDS = (
+    FaultKind(
+        "hubspot_duplicate_contact_id", "hubspot.contact", "id", "HubSpot contact id used twice"
+    ),
+    FaultKind(
+        "hubspot_malformed_email",
+        "hubspot.contact",
+        "property_email",
+        "HubSpot email that is not an address",
+    ),
+    FaultKind(
+        "unmapped_hs_lead_status",
+        "hubspot.contact",
+        "property_hs_lead_status",
+        "HubSpot lead status in no agreed stage",
+    ),
+    FaultKind(
+        "orphan_contact_property_history",
+        "hubspot.contact_property_history",
+        "contact_id",
+        "property change of a contact that doesn't exist",
+    ),
+    FaultKind(
+        "hubspot_future_property_change",
+        "hubspot.contact_property_history",
+        "timestamp",
+        "property change dated after as-of",
+    ),
+    FaultKind("deal_without_contact", "hubspot.deal", "deal_id", "deal associated with no contact"),
+    FaultKind(
+        "hubspot_negative_deal_amount",
+        "hubspot.deal",
+        "property_amount",
+        "deal amount below zero",
+    ),
+)
+UNMAPPED_HS_LEAD_STATUS = "CALL_BACK_LATER"
+ORPHAN_CONTACT_BASE = 99_000_000_000
+
+
 def inject(
-    rng: np.random.Generator, tables: dict[str, pa.Table], leads: int, as_of: float
+    rng: np.random.Generator,
+    tables: dict[str, pa.Table],
+    leads: int,
+    as_of: float,
+    systems: tuple[str, ...] = ("salesforce", "marketo"),
 ) -> list[InjectedFault]:
     injected: dict[str, int] = {}
+    if "salesforce.lead" in tables:
+        _salesforce_and_marketo(rng, tables, leads, as_of, injected)
+    if "hubspot.contact" in tables:
+        _hubspot(rng, tables, leads, as_of, injected)
+    return [
+        InjectedFault(kind.key, kind.table, kind.column, kind.description, injected[kind.key])
+        for kind in (*FAULT_KINDS, *HUBSPOT_FAULT_KINDS)
+        if kind.key in injected
+    ]
 
+
+def _salesforce_and_marketo(
+    rng: np.random.Generator,
+    tables: dict[str, pa.Table],
+    leads: int,
+    as_of: float,
+    injected: dict[str, int],
+) -> None:
     def count(key: str) -> int:
         return _count_of(key, leads)
 
@@ -180,16 +255,21 @@ def inject(
     injected["null_lead_id"] = null_ids.num_rows
     injected["duplicate_lead_id"] = duplicates.num_rows
 
-    # MAS leads: malformed emails and unmapped statuses, on different rows.
-    mas = tables["marketo.lead"]
-    email_rows = _pick(rng, mas, count("malformed_email"))
-    bad_emails = pc.replace_substring(mas.column("email").take(pa.array(email_rows)), "@", "(at)")
-    mas = _set(mas, "email", email_rows, bad_emails)
-    status_rows = _pick(rng, mas, count("unmapped_mas_status"), where=_other_than(mas, email_rows))
-    mas = _set(mas, "lead_status", status_rows, pa.array(["Lead - Hot"] * len(status_rows)))
-    tables["marketo.lead"] = mas
-    injected["malformed_email"] = len(email_rows)
-    injected["unmapped_mas_status"] = len(status_rows)
+    if "marketo.lead" in tables:  # Marketo is the MAS
+        # MAS leads: malformed emails and unmapped statuses, on different rows.
+        mas = tables["marketo.lead"]
+        email_rows = _pick(rng, mas, count("malformed_email"))
+        bad_emails = pc.replace_substring(
+            mas.column("email").take(pa.array(email_rows)), "@", "(at)"
+        )
+        mas = _set(mas, "email", email_rows, bad_emails)
+        status_rows = _pick(
+            rng, mas, count("unmapped_mas_status"), where=_other_than(mas, email_rows)
+        )
+        mas = _set(mas, "lead_status", status_rows, pa.array(["Lead - Hot"] * len(status_rows)))
+        tables["marketo.lead"] = mas
+        injected["malformed_email"] = len(email_rows)
+        injected["unmapped_mas_status"] = len(status_rows)
 
     # Status changes dated a month after as-of.
     history = tables["salesforce.lead_history"]
@@ -254,11 +334,6 @@ def inject(
     )
     injected["unmapped_loss_reason"] = len(loss_rows)
 
-    return [
-        InjectedFault(kind.key, kind.table, kind.column, kind.description, injected[kind.key])
-        for kind in FAULT_KINDS
-    ]
-
 
 def _unmapped_lead_reasons(
     rng: np.random.Generator,
@@ -297,3 +372,88 @@ def _unmapped_lead_reasons(
     lead = _set(lead, reason.landed_name, rows, pa.array([UNMAPPED_LEAD_REASON] * n))
     tables["salesforce.lead"] = _set(lead, "last_modified_date", rows, changed_at)
     return n
+
+
+def _hubspot(
+    rng: np.random.Generator,
+    tables: dict[str, pa.Table],
+    leads: int,
+    as_of: float,
+    injected: dict[str, int],
+) -> None:
+    """HubSpot's kinds, each on rows no other kind touched."""
+
+    def count(key: str) -> int:
+        return _count_of(key, leads)
+
+    contact = tables["hubspot.contact"]
+    email_rows = _pick(rng, contact, count("hubspot_malformed_email"))
+    bad = pc.replace_substring(
+        contact.column("property_email").take(pa.array(email_rows)), "@", "(at)"
+    )
+    contact = _set(contact, "property_email", email_rows, bad)
+    injected["hubspot_malformed_email"] = len(email_rows)
+    status_rows = _pick(
+        rng, contact, count("unmapped_hs_lead_status"), where=_other_than(contact, email_rows)
+    )
+    contact = _set(
+        contact,
+        "property_hs_lead_status",
+        status_rows,
+        pa.array([UNMAPPED_HS_LEAD_STATUS] * len(status_rows)),
+    )
+    injected["unmapped_hs_lead_status"] = len(status_rows)
+    touched = np.concatenate([email_rows, status_rows])
+    copied = _pick(
+        rng, contact, count("hubspot_duplicate_contact_id"), where=_other_than(contact, touched)
+    )
+    duplicates = contact.take(pa.array(copied))
+    duplicates = _set(
+        duplicates,
+        "property_email",
+        np.arange(duplicates.num_rows),
+        pa.array([f"duplicate{i}@example.com" for i in range(duplicates.num_rows)]),
+    )
+    tables["hubspot.contact"] = pa.concat_tables([contact, duplicates])
+    injected["hubspot_duplicate_contact_id"] = duplicates.num_rows
+
+    history = tables["hubspot.contact_property_history"]
+    picked = _pick(
+        rng,
+        history,
+        count("orphan_contact_property_history") + count("hubspot_future_property_change"),
+    )
+    n_orphan = count("orphan_contact_property_history")
+    orphans = history.take(pa.array(picked[:n_orphan]))
+    orphans = _set(
+        orphans,
+        "contact_id",
+        np.arange(orphans.num_rows),
+        pa.array(ORPHAN_CONTACT_BASE + np.arange(orphans.num_rows)),
+    )
+    future = history.take(pa.array(picked[n_orphan:]))
+    future = _set(
+        future,
+        "timestamp",
+        np.arange(future.num_rows),
+        timestamps(np.full(future.num_rows, as_of + 30 * SECONDS_PER_DAY)),
+    )
+    tables["hubspot.contact_property_history"] = pa.concat_tables([history, orphans, future])
+    injected["orphan_contact_property_history"] = orphans.num_rows
+    injected["hubspot_future_property_change"] = future.num_rows
+
+    deal = tables.get("hubspot.deal")
+    if deal is None or not _live(deal).any():
+        return  # HubSpot beside Salesforce has no deals
+    lonely = _pick(rng, deal, count("deal_without_contact"))
+    gone = deal.column("deal_id").take(pa.array(lonely)).combine_chunks()
+    association = tables["hubspot.deal_contact"]
+    kept = pc.invert(pc.is_in(association.column("deal_id"), value_set=gone))
+    tables["hubspot.deal_contact"] = association.filter(kept)
+    injected["deal_without_contact"] = len(lonely)
+    negative_rows = _pick(
+        rng, deal, count("hubspot_negative_deal_amount"), where=_other_than(deal, lonely)
+    )
+    negative = pc.multiply(deal.column("property_amount").take(pa.array(negative_rows)), -1)
+    tables["hubspot.deal"] = _set(deal, "property_amount", negative_rows, negative)
+    injected["hubspot_negative_deal_amount"] = len(negative_rows)

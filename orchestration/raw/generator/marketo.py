@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from orchestration.raw.generator import engagement, lifecycle
 from orchestration.raw.generator import vocabulary as vocab
 from orchestration.raw.generator.columns import (
     SECONDS_PER_DAY,
@@ -28,6 +29,96 @@ from orchestration.raw.generator.engagement import (
 )
 from orchestration.raw.generator.lifecycle import STATUS_INDEX, STATUSES
 from orchestration.raw.generator.reasons import MAS_REASONS
+from orchestration.raw.generator.salesforce import CrmRecord, last_status
+from orchestration.raw.generator.simulation import Simulation
+
+
+def render(sim: Simulation, crm: CrmRecord) -> dict[str, pa.Table]:
+    """The Marketo tables of the simulation (the MAS beside Salesforce), drawn from its main
+    stream after the Salesforce tables: people, the activity log, merges and deletions."""
+    rng, as_of, leads = sim.rng, sim.as_of, sim.leads
+    people, life, users = sim.people, sim.life, sim.users
+    crm_created = life.crm_created_at
+    mas_person = np.flatnonzero(life.in_mas)
+    mas_created = people.created_at[mas_person].copy()
+    outbound_in_mas = people.is_outbound[mas_person]
+    mas_created[outbound_in_mas] = np.minimum(
+        mas_created[outbound_in_mas] + rng.uniform(1, 30, outbound_in_mas.sum()) * SECONDS_PER_DAY,
+        as_of - 60,
+    )
+    person_mas_created = np.full(leads, np.nan)
+    person_mas_created[mas_person] = mas_created
+    log = ActivityLog(tables={}, as_of=as_of)
+    all_triggers = sim.triggers
+    in_mas_trigger = life.in_mas[all_triggers.person]
+    mas_triggers = engagement.Triggers(
+        *(getattr(all_triggers, f)[in_mas_trigger] for f in engagement.Triggers.__annotations__)
+    )
+    trigger_activities(
+        rng, log, mas_triggers, sim.channel_index, np.nan_to_num(person_mas_created, nan=0.0)
+    )
+    scores = sim.scores
+    score_changes(log, scores, life.in_mas[scores.person])
+    noise_activities(rng, log, mas_person, mas_created, sim.programs, as_of)
+
+    ev = life.status_events
+    ev_person = ev.get("person").astype(np.int64)
+    ev_at = ev.get("at")
+    ev_status = ev.get("status").astype(np.int64)
+    from_sync = ev.get("actor").astype(np.int64) != users.integration_user
+    mas_at = ev_at + np.where(from_sync, rng.uniform(60, 600, len(ev_at)), 0)
+    visible = (
+        life.in_mas[ev_person]
+        & (mas_at <= as_of)
+        & (mas_at >= np.nan_to_num(person_mas_created[ev_person], nan=np.inf))
+    )
+    mas_initial = np.full(leads, lifecycle.STATUS_INDEX["New"])
+    ev_person, mas_at, ev_status, from_sync, previous = lifecycle.status_log(
+        ev_person, mas_at, ev_status, from_sync, visible, mas_initial
+    )
+    status_changes(rng, log, ev_person, mas_at, ev_status, previous, from_sync)
+    mas_status = last_status(ev_person, mas_at, ev_status, leads, mas_initial)
+
+    # The score log is in time order per person: its last change holds the current score.
+    score = np.zeros(leads)
+    score[scores.person] = scores.score
+    last_scored = np.zeros(leads)
+    last_scored[scores.person] = np.minimum(scores.at + 1, as_of)
+    updated = np.fmax(last_scored, np.nan_to_num(crm.last_change, nan=0))
+
+    survivors = mas_person[rng.random(len(mas_person)) < 0.025]
+    losers = merges(rng, log, survivors, people.created_at[survivors], leads + 1, as_of)
+    crm_visible = ~np.isnan(crm_created) & ~people.is_outbound & (rng.random(leads) > 0.05)
+    converted = ~np.isnan(sim.converted_at)
+    out = {
+        "marketo.lead": lead_table(
+            rng,
+            people,
+            sim.accounts,
+            mas_person,
+            mas_created,
+            crm_visible,
+            sim.contact_number,
+            converted,
+            mas_status,
+            score,
+            updated,
+            losers,
+            as_of,
+        )
+    }
+    mas_only = mas_person[np.isnan(crm_created[mas_person])]
+    deleted = mas_only[rng.random(len(mas_only)) < 0.003]
+    log.add(
+        "activity_delete_lead",
+        deleted + 1,
+        np.minimum(people.created_at[deleted] + 200 * SECONDS_PER_DAY, as_of - 60),
+    )
+    out.update({f"marketo.{name}": table for name, table in log.tables.items()})
+    out["marketo.program"], out["marketo.campaign"] = program_tables(
+        rng, sim.programs, sim.program_created, sim.channel_index, as_of
+    )
+    return out
 
 
 @dataclass

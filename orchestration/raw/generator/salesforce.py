@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from orchestration.raw.contract import contract_table
 from orchestration.raw.generator import vocabulary as vocab
 from orchestration.raw.generator.columns import (
     SECONDS_PER_DAY,
@@ -30,6 +31,79 @@ from orchestration.raw.generator.opportunities import (
 )
 from orchestration.raw.generator.people import Accounts, People
 from orchestration.raw.generator.reasons import LEAD_REASONS, LOSS_REASONS, Verdicts
+from orchestration.raw.generator.simulation import Simulation
+
+
+@dataclass
+class CrmRecord:
+    """What the MAS renderers need from the CRM's tables: each person's last status change."""
+
+    last_change: np.ndarray
+
+
+def render(sim: Simulation) -> tuple[dict[str, pa.Table], CrmRecord]:
+    """The Salesforce tables of the simulation, drawn from its main stream."""
+    rng, verdict_rng, as_of = sim.rng, sim.verdict_rng, sim.as_of
+    people, accounts, users, life = sim.people, sim.accounts, sim.users, sim.life
+    out: dict[str, pa.Table] = {"salesforce.user": users.table, "salesforce.user_role": users.roles}
+    out["salesforce.account"] = accounts_table(rng, accounts, sim.customer, as_of)
+    lead_person, crm_status, last_change, history, crm_log = leads_and_history(
+        rng, people, life, users, as_of
+    )
+    reason_column = contract_table("salesforce", "lead").column("disqualification_reason_c")
+    lead_reasons = reason_history(
+        verdict_rng,
+        crm_log,
+        sim.verdicts,
+        sim.leads,
+        history.num_rows + 1,
+        str(reason_column.custom_field),
+        as_of,
+    )
+    out["salesforce.lead"] = leads_table(
+        rng,
+        people,
+        accounts,
+        life,
+        lead_person,
+        crm_status,
+        last_change,
+        sim.converted_at,
+        sim.contact_number,
+        sim.opportunity_number,
+        as_of,
+        lead_reasons,
+        reason_column.landed_name,
+    )
+    out["salesforce.lead_history"] = pa.concat_tables([history, lead_reasons.history])
+    out["salesforce.contact"] = contacts_table(
+        rng,
+        people,
+        sim.converted_person,
+        sim.conversion_at,
+        sim.contact_number,
+        as_of,
+    )
+    out["salesforce.opportunity"], out["salesforce.opportunity_history"] = opportunity_tables(
+        rng,
+        sim.opportunities,
+        people,
+        sim.campaign_of_person,
+        as_of,
+        sim.verdicts.loss,
+        contract_table("salesforce", "opportunity").column("loss_reason_c").landed_name,
+    )
+    out["salesforce.task"], out["salesforce.event"] = activity_tables(rng, life, people, as_of)
+    m = sim.memberships
+    out["salesforce.campaign"], out["salesforce.campaign_member"] = campaign_tables(
+        rng,
+        sim.programs,
+        sim.program_created,
+        sim.channel_index,
+        (m.person, m.program, m.at, m.contact),
+        as_of,
+    )
+    return out, CrmRecord(last_change)
 
 
 def _flags(n: int, value: bool = False) -> pa.Array:
@@ -171,27 +245,7 @@ def reason_history(
     """History rows of the lead reason custom field (`field`, its API name): set by the rep at
     the instant of the status change that ends a cycle, cleared by some reps when the lead
     qualifies again. old_value is the value it replaced (null at first)."""
-    reason = verdicts.reason[log.event]
-    set_rows = reason >= 0
-    cleared = verdicts.cleared_at <= as_of
-    person = np.concatenate([log.person[set_rows], verdicts.cleared_person[cleared]])
-    at = np.concatenate([log.at[set_rows], verdicts.cleared_at[cleared]])
-    value = np.concatenate([reason[set_rows], np.full(int(cleared.sum()), -1)])
-    actor = np.concatenate([log.actor[set_rows], verdicts.cleared_by[cleared]])
-    order = np.lexsort((at, person))
-    person, at, value, actor = person[order], at[order], value[order], actor[order]
-    same_person = np.concatenate([[False], person[1:] == person[:-1]])
-    previous = np.where(same_person, np.roll(value, 1), -1)
-    # Field history records changes only: re-picking the current value, or clearing an empty
-    # field, leaves no row.
-    kept = value != previous
-    person, at, value, actor, previous = (
-        person[kept],
-        at[kept],
-        value[kept],
-        actor[kept],
-        previous[kept],
-    )
+    person, at, value, actor, previous = reason_changes(log, verdicts, as_of)
     n = len(person)
     texts = [text for text, _ in LEAD_REASONS]
     history = pa.table(
@@ -213,6 +267,33 @@ def reason_history(
     last_change = np.full(people, np.nan)
     np.fmax.at(last_change, person, at)
     return LeadReasons(history, current, last_change)
+
+
+def reason_changes(log: CrmStatusLog, verdicts: Verdicts, as_of: float):
+    """The reason field's changes (person, at, value, actor, previous value; values index
+    reasons.LEAD_REASONS, -1 = empty), in time order per person: set at the status change that
+    ends a cycle, cleared by some reps when the lead qualifies again. Re-picking the current
+    value, or clearing an empty field, is no change."""
+    reason = verdicts.reason[log.event]
+    set_rows = reason >= 0
+    cleared = verdicts.cleared_at <= as_of
+    person = np.concatenate([log.person[set_rows], verdicts.cleared_person[cleared]])
+    at = np.concatenate([log.at[set_rows], verdicts.cleared_at[cleared]])
+    value = np.concatenate([reason[set_rows], np.full(int(cleared.sum()), -1)])
+    actor = np.concatenate([log.actor[set_rows], verdicts.cleared_by[cleared]])
+    order = np.lexsort((at, person))
+    person, at, value, actor = person[order], at[order], value[order], actor[order]
+    same_person = np.concatenate([[False], person[1:] == person[:-1]])
+    previous = np.where(same_person, np.roll(value, 1), -1)
+    kept = value != previous
+    person, at, value, actor, previous = (
+        person[kept],
+        at[kept],
+        value[kept],
+        actor[kept],
+        previous[kept],
+    )
+    return person, at, value, actor, previous
 
 
 def _reason_text(texts: list[str], index: np.ndarray) -> pa.Array:

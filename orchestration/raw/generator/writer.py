@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Collection, MutableMapping
 from pathlib import Path
 
 import pyarrow as pa
@@ -11,17 +11,25 @@ from orchestration.raw.contract import contract_tables, create_table_sql, raw_sc
 from orchestration.settings import connect_warehouse
 
 
-def write_tables(database: Path, tables: MutableMapping[str, list[pa.Table]]) -> dict[str, int]:
-    """Replace every contract table with the generated chunks; all or nothing. Chunks are taken
-    out of `tables` as they are written, so their memory is freed table by table."""
+def write_tables(
+    database: Path,
+    tables: MutableMapping[str, list[pa.Table]],
+    systems: Collection[str] = ("salesforce", "marketo"),
+) -> dict[str, int]:
+    """Replace every contract table of `systems` with the generated chunks and drop the contract
+    tables of the other systems (so exactly `systems` are landed); all or nothing. Chunks are
+    taken out of `tables` as they are written, so their memory is freed table by table."""
     schemas = raw_schemas()
     rows: dict[str, int] = {}
     connection = connect_warehouse(database)
     try:
         connection.execute("begin transaction")
-        for schema in sorted(set(schemas.values())):
+        for schema in sorted({schemas[system] for system in systems}):
             connection.execute(f'create schema if not exists "{schema}"')
         for table in contract_tables():
+            if table.source not in systems:
+                connection.execute(f'drop table if exists "{schemas[table.source]}"."{table.name}"')
+                continue
             connection.execute(create_table_sql(table))
             count = 0
             chunks = tables.pop(table.qualified_name, [])
@@ -39,6 +47,9 @@ def write_tables(database: Path, tables: MutableMapping[str, list[pa.Table]]) ->
                 index += 1
                 del chunk
             rows[table.qualified_name] = count
+        unknown = sorted(name for name, chunks in tables.items() if chunks)
+        if unknown:
+            raise ValueError(f"generated tables the raw contract doesn't know: {unknown}")
         connection.execute("commit")
     except BaseException:
         connection.execute("rollback")
