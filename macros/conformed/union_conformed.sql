@@ -135,3 +135,22 @@ union all
     {%- endfor -%}
     {{ return(false) }}
 {%- endmacro %}
+
+
+{#- One row per configured system with the role word its records are known by in identity keys
+    and in the published `source_system` values of marts (crm, mas): the role the system is of
+    record for, the CRM role first (a system playing both, HubSpot alone, is `crm`); a system of
+    record for neither is known by its preferred role. `roles` is a relation like
+    int_source_system_roles. -#}
+{% macro system_role_words(roles) -%}
+    select
+        source_system,
+        case
+            when max(case when role = 'crm' and is_of_record then 1 else 0 end) = 1 then 'crm'
+            when max(case when role = 'mas' and is_of_record then 1 else 0 end) = 1 then 'mas'
+            else min(case when preference = 1 then role end)
+        end as role_word,
+        max(case when role = 'crm' and is_of_record then 1 else 0 end) = 1 as is_crm_of_record
+    from {{ roles }}
+    group by source_system
+{%- endmacro %}

@@ -1,39 +1,82 @@
-{#- One row per source record (Marketo lead, CRM lead, CRM contact) with the one person it is.
-    Rules, strongest first: a CRM lead and the contact it converted into are one person; a
-    Marketo lead is the person of the CRM lead or contact whose id it carries, else of the CRM
-    record with the same normalised email; merged-away Marketo leads are their survivor's person;
-    records no rule links are people of their own (MAS-only, CRM-only). -#}
+{#- One row per person record (the CRM of record's leads and contacts, the other systems' records,
+    e.g. MAS leads) with the one person it is. Reads only the conformed person records; which
+    system is the CRM of record is int_source_system_roles. Rules, strongest first: a CRM lead and
+    the contact it converted into are one person; a MAS record is the person of the CRM lead or
+    contact whose id it carries (linked_lead_id / linked_contact_id), else of the CRM record with
+    the same normalised email; merged-away records are their survivor's person; records no rule
+    links are people of their own (MAS-only, CRM-only).
+    Records are named `<role>_<record type>` (crm_lead, crm_contact, mas_lead): the role word of
+    their system (system_role_words), so person keys stay the same whichever system plays the
+    role. -#}
 with
+
+role_words as (
+    {{ revenue_funnel.system_role_words(ref('int_source_system_roles')) }}
+),
+
+records as (
+    select
+        person_records.source_system,
+        person_records.record_type,
+        person_records.record_id,
+        person_records.email,
+        person_records.created_at,
+        person_records.converted_to_record_id,
+        person_records.linked_lead_id,
+        person_records.linked_contact_id,
+        role_words.role_word || '_' || person_records.record_type as record_kind,
+        role_words.is_crm_of_record
+    from {{ ref('int_person_records') }} as person_records
+    inner join role_words
+        on person_records.source_system = role_words.source_system
+),
 
 crm_leads as (
     select
-        lead_id,
+        record_id as lead_id,
         email,
         created_at,
-        converted_contact_id
-    from {{ ref('stg_salesforce__leads') }}
+        converted_to_record_id as converted_contact_id
+    from records
+    where is_crm_of_record and record_type = 'lead'
 ),
 
 crm_contacts as (
     select
-        contact_id,
+        record_id as contact_id,
         email,
         created_at
-    from {{ ref('stg_salesforce__contacts') }}
+    from records
+    where is_crm_of_record and record_type = 'contact'
 ),
 
 mas_leads as (
     select
-        lead_id,
+        source_system,
+        record_kind,
+        record_id as lead_id,
         email,
-        crm_lead_id,
-        crm_contact_id,
+        linked_lead_id as crm_lead_id,
+        linked_contact_id as crm_contact_id,
         created_at
-    from {{ ref('stg_marketo__leads') }}
+    from records
+    where not is_crm_of_record
 ),
 
 mas_merged as (
-    select * from {{ ref('int_marketo_leads_merged') }}
+    select
+        merged.source_system,
+        records.record_kind,
+        merged.record_id as lead_id,
+        merged.survivor_record_id as survivor_lead_id,
+        merged.is_merged_away
+    from {{ ref('int_person_records_merged') }} as merged
+    inner join records
+        on
+            merged.source_system = records.source_system
+            and merged.record_type = records.record_type
+            and merged.record_id = records.record_id
+    where not records.is_crm_of_record
 ),
 
 -- CRM leads sharing an email are one person: the earliest lead anchors them.
@@ -99,6 +142,8 @@ contact_anchor_by_email as (
 
 survivors as (
     select
+        mas_leads.source_system,
+        mas_leads.record_kind,
         mas_leads.lead_id,
         mas_leads.email,
         mas_leads.created_at,
@@ -128,24 +173,32 @@ survivors as (
 
 survivor_anchors as (
     select
+        source_system,
         lead_id,
         match_rule,
         coalesce(
             crm_anchor,
-            'mas_lead:' || {{ earliest_with_same_email('lead_id', 'email', 'created_at') }}
+            record_kind || ':' || {{ earliest_with_same_email('lead_id', 'email', 'created_at') }}
         ) as anchor
     from survivors
 ),
 
 mas_records as (
     select
-        'mas_lead' as source_system,
-        cast(mas_merged.lead_id as {{ dbt.type_string() }}) as source_record_id,
-        coalesce(survivor_anchors.anchor, 'mas_lead:' || cast(mas_merged.survivor_lead_id as {{ dbt.type_string() }})) as anchor,
-        case when mas_merged.is_merged_away then 'merged_into_survivor' else survivor_anchors.match_rule end as match_rule
+        mas_merged.record_kind as source_system,
+        mas_merged.lead_id as source_record_id,
+        coalesce(
+            survivor_anchors.anchor, mas_merged.record_kind || ':' || mas_merged.survivor_lead_id
+        ) as anchor,
+        case
+            when mas_merged.is_merged_away then 'merged_into_survivor'
+            else survivor_anchors.match_rule
+        end as match_rule
     from mas_merged
     left join survivor_anchors
-        on mas_merged.survivor_lead_id = survivor_anchors.lead_id
+        on
+            mas_merged.source_system = survivor_anchors.source_system
+            and mas_merged.survivor_lead_id = survivor_anchors.lead_id
 ),
 
 unioned as (

@@ -1,0 +1,33 @@
+{#- Salesforce marketing activities in the conformed `marketing_activities` interface: one row per
+    campaign member, on the contact it names (else its lead), when it joined the campaign. A
+    member that responded is a `campaign_response` (is_success), the others a
+    `campaign_membership` (added to a campaign's audience). -#}
+with
+
+campaign_members as (
+    select * from {{ ref('stg_salesforce__campaign_members') }}
+),
+
+final as (
+    select
+        'salesforce' as source_system,
+        cast(campaign_member_id as {{ dbt.type_string() }}) as activity_id,
+        case when contact_id is not null then 'contact' else 'lead' end as record_type,
+        cast(coalesce(contact_id, lead_id) as {{ dbt.type_string() }}) as record_id,
+        case
+            when has_responded then 'campaign_response' else 'campaign_membership'
+        end as activity_type,
+        'CampaignMember' as source_activity_type,
+        cast(campaign_id as {{ dbt.type_string() }}) as campaign_id,
+        cast(null as {{ dbt.type_string() }}) as program_id,
+        cast(null as {{ dbt.type_string() }}) as asset_id,
+        member_status as asset_name,
+        cast(null as {{ dbt.type_string() }}) as url,
+        cast(null as {{ dbt.type_int() }}) as score_change,
+        has_responded as is_success,
+        created_at as activity_at,
+        synced_at
+    from campaign_members
+)
+
+select * from final
