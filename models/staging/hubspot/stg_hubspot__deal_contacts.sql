@@ -1,0 +1,23 @@
+with
+
+source as (
+    {{ contract_source('hubspot', 'deal_contact') }}
+),
+
+latest as (
+    {{ deduplicate_latest('source', ['deal_id', 'contact_id']) }}
+),
+
+renamed as (
+    select
+        -- ids
+        deal_id,
+        contact_id,
+        type_id as association_type_id,
+
+        -- timestamps
+        _fivetran_synced as synced_at
+    from latest
+)
+
+select * from renamed

@@ -1,0 +1,22 @@
+with
+
+source as (
+    {{ contract_source('hubspot', 'engagement_contact') }}
+),
+
+latest as (
+    {{ deduplicate_latest('source', ['engagement_id', 'contact_id']) }}
+),
+
+renamed as (
+    select
+        -- ids
+        engagement_id,
+        contact_id,
+
+        -- timestamps
+        _fivetran_synced as synced_at
+    from latest
+)
+
+select * from renamed
