@@ -264,8 +264,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.set_defaults(handler=_locked("generate", _generate))
 
-    load = commands.add_parser("load", help="load PATH/salesforce/*.csv|parquet, PATH/marketo/...")
-    load.add_argument("path", help="folder with salesforce/ and marketo/ subfolders")
+    load = commands.add_parser(
+        "load", help="load PATH/<system>/*.csv|parquet: any of salesforce/, marketo/, hubspot/"
+    )
+    load.add_argument(
+        "path", help="folder with a subfolder per source system (salesforce/, marketo/, hubspot/)"
+    )
     load.set_defaults(handler=_locked("load", _load))
 
     run = commands.add_parser(

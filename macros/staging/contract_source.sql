@@ -62,8 +62,10 @@
             {%- for name in missing -%}
                 {%- set column = node.columns[name] -%}
                 {%- set field_var = revenue_funnel.custom_field_var(column) -%}
+                {%- set field = var(field_var, column.config.meta.get("custom_field_default"))
+                    if field_var else none -%}
                 {%- do described.append(landed_names[name] ~ (
-                    " (custom field " ~ var(field_var) ~ ", set by the " ~ field_var ~ " var)"
+                    " (custom field " ~ field ~ ", set by the " ~ field_var ~ " var)"
                     if field_var else "")) -%}
             {%- endfor -%}
             {%- do exceptions.warn(
@@ -143,7 +145,9 @@
     {%- if not field_var -%}
         {{ return(column.name) }}
     {%- endif -%}
-    {{ return(revenue_funnel.connector_column_name(var(field_var))) }}
+    {%- set meta = column.get("config", {}).get("meta", {}) or column.get("meta", {}) -%}
+    {{ return(meta.get("custom_field_prefix", "") ~ revenue_funnel.connector_column_name(
+        var(field_var, meta.get("custom_field_default")))) }}
 {%- endmacro %}
 
 
