@@ -10,8 +10,9 @@ stage, channel and name values), `columns` (ids, timestamps, text in bulk), `peo
 accounts, people), `engagement` (scoring triggers, threshold crossings), `lifecycle` (MQL -> SAL
 -> SQL -> conversion, recycling, cycles), `workhours` (reps' local working day), `opportunities`
 (deals and their history), `reasons` (sales' verdicts), `simulation` (all of it, once);
-renderers `salesforce`, `marketo` and `hubspot` (with `hubspot_crm`, `hubspot_marketing`);
-`deletions` (connector deletions), `faults` (`--faults`), `writer` (one transaction).
+renderers `salesforce`, `marketo` and `hubspot` (with `hubspot_contacts`, `hubspot_lifecycle`,
+`hubspot_deals`, `hubspot_engagements`, `hubspot_marketing`); `deletions` (connector
+deletions), `faults` (`--faults`), `writer` (one transaction).
 """
 
 from __future__ import annotations

@@ -3,10 +3,12 @@ CRM and marketing automation together (`--systems hubspot`), or as the marketing
 beside Salesforce (`--systems salesforce,hubspot`: contacts of the people in the MAS, linked to
 their Salesforce lead and contact, no deals and no sales activities).
 
-Owners, teams, companies and contacts (with merges and deletions) live here; the lifecycle
-property history, deals and sales activities in `hubspot_crm`; email events, campaigns and
-forms in `hubspot_marketing`. HubSpot draws from random streams of its own, so rendering it
-never shifts the Salesforce or Marketo tables.
+Owners, teams and companies live here, with the ids, column builders and contract shaping the
+other HubSpot modules share; each of them renders a part: `hubspot_contacts` the contacts (with
+merges and deletions), `hubspot_lifecycle` the contact property history, `hubspot_deals` the
+pipeline, deals and their history, `hubspot_engagements` the sales activities, and
+`hubspot_marketing` email events, campaigns and forms. HubSpot draws from random streams of its
+own, so rendering it never shifts the Salesforce or Marketo tables.
 
 Every table is checked against the raw contract (models/staging/hubspot/_hubspot__sources.yml)
 before it leaves: exactly the contract's columns, with the contract's types."""
@@ -20,13 +22,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from orchestration.raw.contract import DUCKDB_TYPES, contract_table
-from orchestration.raw.generator import hubspot_crm, hubspot_marketing
+from orchestration.raw.generator import (
+    hubspot_contacts,
+    hubspot_deals,
+    hubspot_engagements,
+    hubspot_lifecycle,
+    hubspot_marketing,
+)
 from orchestration.raw.generator import vocabulary as vocab
 from orchestration.raw.generator.columns import (
     SECONDS_PER_DAY,
     choice_text,
-    concat_text,
-    sf_ids_or_null,
     timestamps,
 )
 from orchestration.raw.generator.people import INTEGRATION, MANAGER
@@ -38,8 +44,6 @@ CONTACT_BASE = 100_000
 COMPANY_BASE = 5_100_000_000
 OWNER_BASE = 51_000_000
 USER_BASE = 8_100_000
-MERGED_SHARE = 0.025  # contacts that absorbed a duplicate
-PURGED_LOSER_SHARE = 0.3  # merged-away contacts the connector still holds, as deleted rows
 DELETED_CONTACT_SHARE = 0.03  # of junk sales-sourced contacts (as Salesforce deletes leads)
 DELETED_COMPANY_SHARE = 0.2  # of companies nobody works at
 OPTOUT_SHARE = 0.04
@@ -89,6 +93,14 @@ def user_ids(user: np.ndarray) -> np.ndarray:
 
 def flags(n: int, value: bool = False) -> pa.Array:
     return pa.array(np.full(n, value, dtype=bool))
+
+
+def repeated_text(n: int, value: str) -> pa.Array:
+    return pa.array(np.full(n, value)).cast(pa.string())
+
+
+def portal_ids(n: int) -> pa.Array:
+    return pa.array(np.full(n, PORTAL_ID, dtype=np.int32))
 
 
 def synced(rng: np.random.Generator, changed_at: np.ndarray, as_of: float) -> pa.Array:
@@ -153,14 +165,17 @@ def render(sim: Simulation, crm: bool) -> dict[str, pa.Table]:
     out: dict[str, pa.Table] = {}
     out.update(_owners_and_teams(sim, rng))
     out["hubspot.company"] = _companies(sim, rng, directory)
-    lifecycle = hubspot_crm.contact_history(sim, sim.stream("hubspot.lifecycle"), directory)
+    lifecycle = hubspot_lifecycle.contact_history(sim, sim.stream("hubspot.lifecycle"), directory)
     out["hubspot.contact_property_history"] = lifecycle.table
     marketing = hubspot_marketing.render(sim, sim.stream("hubspot.marketing"), directory)
     out.update(marketing)
     if crm:
-        out.update(hubspot_crm.deals(sim, sim.stream("hubspot.deals"), directory))
-        out.update(hubspot_crm.engagements(sim, sim.stream("hubspot.engagements"), directory))
-    contacts, audit = _contacts(sim, rng, directory, lifecycle)
+        out.update(hubspot_deals.deals(sim, sim.stream("hubspot.deals"), directory))
+        engagements = hubspot_engagements.engagements(
+            sim, sim.stream("hubspot.engagements"), directory
+        )
+        out.update(engagements)
+    contacts, audit = hubspot_contacts.contacts(sim, rng, directory, lifecycle)
     out["hubspot.contact"] = contacts
     out["hubspot.contact_merge_audit"] = audit
     return out
@@ -221,10 +236,10 @@ def _owners_and_teams(sim: Simulation, rng: np.random.Generator) -> dict[str, pa
             "email": kept.column("email"),
             "first_name": pc.list_element(names, 0),
             "last_name": pc.list_element(names, 1),
-            "type": pa.array(np.full(n, "PERSON")).cast(pa.string()),
+            "type": repeated_text(n, "PERSON"),
             "active_user_id": ints(user_ids(number)),
             "is_active": flags(n, True),
-            "portal_id": pa.array(np.full(n, PORTAL_ID, dtype=np.int32)),
+            "portal_id": portal_ids(n),
             "created_at": timestamps(created),
             "updated_at": timestamps(created + 3600),
             "_fivetran_synced": synced(rng, created + 3600, as_of),
@@ -314,143 +329,7 @@ def employee_bands(employees: np.ndarray) -> pa.Array:
     return choice_text(EMPLOYEE_BANDS, np.searchsorted(EMPLOYEE_BAND_FLOORS, employees, "right"))
 
 
-def _contacts(
-    sim: Simulation,
-    rng: np.random.Generator,
-    directory: Directory,
-    lifecycle: hubspot_crm.ContactHistory,
-) -> tuple[pa.Table, pa.Table]:
-    """The contact rows and the merge audit: duplicates merged into survivors (the merged-away
-    contact gone, or still held as a deleted row), junk contacts deleted."""
-    people, accounts, as_of = sim.people, sim.accounts, sim.as_of
-    p = directory.person
-    n = len(p)
-    take = pa.array(p)
-    account = people.account[p]
-    created = directory.created_at[p]
-    # Merges: a duplicate created before the survivor's last weeks, merged in later.
-    survivor = p[(rng.random(n) < MERGED_SHARE) & ~directory.deleted[p]]
-    losers_per = 1 + (rng.random(len(survivor)) < 0.1)
-    loser_survivor = np.repeat(survivor, losers_per)
-    loser_id = CONTACT_BASE + sim.leads + 1 + np.arange(len(loser_survivor))
-    loser_created = (
-        directory.created_at[loser_survivor]
-        - rng.uniform(1, 120, len(loser_survivor)) * SECONDS_PER_DAY
-    )
-    low = directory.created_at[loser_survivor] + 3600
-    merged_at = low + rng.random(len(low)) * np.maximum(as_of - 60 - low, 0)
-    merged_vids = _merged_vids(sim.leads, loser_survivor, loser_id, merged_at)
-    score = np.zeros(sim.leads)
-    score[sim.scores.person] = sim.scores.score  # in time order: the last change wins
-    last_scored = np.zeros(sim.leads)
-    last_scored[sim.scores.person] = np.minimum(sim.scores.at + 1, as_of)
-    merged_last = np.zeros(sim.leads)
-    np.fmax.at(merged_last, loser_survivor, merged_at)
-    modified = np.fmax.reduce(
-        [created, lifecycle.last_change[p], last_scored[p], merged_last[p]], axis=0
-    )
-    modified = np.minimum(np.fmax(modified, created), as_of)
-    crm_lead = ~np.isnan(sim.life.crm_created_at[p]) & ~people.is_outbound[p]
-    crm_lead &= rng.random(n) > 0.05  # the integration never linked a few (identity by email)
-    converted = sim.contact_number[p] > 0
-    linked = not directory.crm
-    owner = directory.owner[p]
-    contact = contract_shaped(
-        "contact",
-        {
-            "id": ints(contact_ids(p)),
-            "_fivetran_deleted": pa.array(directory.deleted[p]),
-            "property_email": directory.email.take(take),
-            "property_firstname": people.first_name.take(take),
-            "property_lastname": people.last_name.take(take),
-            "property_company": accounts.name.take(pa.array(account)),
-            "property_jobtitle": choice_text(vocab.TITLES, people.title_index[p]),
-            "property_phone": concat_text("+1-555-", pa.array((p % 10_000).astype(str))),
-            "property_country": choice_text(vocab.COUNTRIES, people.country_index[p]),
-            "property_industry": choice_text(vocab.INDUSTRIES, accounts.industry_index[account]),
-            "property_numemployees": employee_bands(accounts.employees[account]),
-            "property_lifecyclestage": lifecycle.current("lifecyclestage", p),
-            "property_hs_lead_status": lifecycle.current("hs_lead_status", p),
-            "property_hubspot_owner_id": ints(owner_ids(owner), mask=owner == 0),
-            "property_associatedcompanyid": ints(company_ids(account)),
-            "property_createdate": timestamps(created),
-            "property_lastmodifieddate": timestamps(modified),
-            "property_hs_analytics_source": analytics_sources(rng, people.lead_source.take(take)),
-            "property_hubspotscore": pa.array(score[p].astype(np.int32)),
-            "property_hs_email_optout": pa.array(directory_optout(sim)[p]),
-            "property_hs_calculated_merged_vids": merged_vids.take(take),
-            "property_salesforceleadid": _sf_ids("00Q", p + 1, linked & crm_lead),
-            "property_salesforcecontactid": _sf_ids(
-                "003", sim.contact_number[p], linked & converted
-            ),
-            hubspot_crm.reason_column(): lifecycle.current(hubspot_crm.reason_property(), p),
-            "_fivetran_synced": synced(rng, modified, as_of),
-        },
-    )
-    # Merged-away contacts: most are gone from the connector's table, some remain as deleted.
-    held = rng.random(len(loser_id)) < PURGED_LOSER_SHARE
-    if held.any():
-        ltake = pa.array(loser_survivor[held])
-        nulls = {
-            column.landed_name: pa.nulls(int(held.sum()))
-            for column in contract_table("hubspot", "contact").columns
-        }
-        nulls.update(
-            {
-                "id": ints(loser_id[held]),
-                "_fivetran_deleted": flags(int(held.sum()), True),
-                "property_email": pc.utf8_lower(people.email.take(ltake)),
-                "property_firstname": people.first_name.take(ltake),
-                "property_lastname": people.last_name.take(ltake),
-                "property_createdate": timestamps(loser_created[held]),
-                "property_lastmodifieddate": timestamps(merged_at[held]),
-                "_fivetran_synced": synced(rng, merged_at[held], as_of),
-            }
-        )
-        contact = pa.concat_tables([contact, contract_shaped("contact", nulls)])
-    m = len(loser_id)
-    marketing_user = 2 + rng.integers(0, 4, m)  # user numbers 2-5 are marketing's
-    audit = contract_shaped(
-        "contact_merge_audit",
-        {
-            "contact_id": ints(contact_ids(loser_survivor)),
-            "canonical_vid": ints(contact_ids(loser_survivor)),
-            "vid_to_merge": ints(loser_id),
-            "timestamp": timestamps(merged_at),
-            "entity_id": pa.array(user_ids(marketing_user).astype(str)),
-            "user_id": ints(user_ids(marketing_user)),
-            "num_properties_moved": pa.array(rng.integers(2, 25, m).astype(np.int32)),
-            "first_name": people.first_name.take(pa.array(loser_survivor)),
-            "last_name": people.last_name.take(pa.array(loser_survivor)),
-            "_fivetran_synced": synced(rng, merged_at, as_of),
-        },
-    )
-    return contact, audit
-
-
 def directory_optout(sim: Simulation) -> np.ndarray:
     """Per person, whether they opted out of all email (a stream of its own: the contact table
     and the email events agree)."""
     return sim.stream("hubspot.optout").random(sim.leads) < OPTOUT_SHARE
-
-
-def _merged_vids(
-    people: int, survivor: np.ndarray, loser: np.ndarray, merged_at: np.ndarray
-) -> pa.Array:
-    """Per person, `<merged id>:<merged at, epoch ms>` pairs joined by ';' (null for none)."""
-    order = np.lexsort((merged_at, survivor))
-    survivor, loser, merged_at = survivor[order], loser[order], merged_at[order]
-    pair = concat_text(
-        pa.array(loser.astype(str)),
-        ":",
-        pa.array(np.round(merged_at * 1000).astype(np.int64).astype(str)),
-    )
-    counts = np.bincount(survivor, minlength=people)
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-    lists = pa.ListArray.from_arrays(pa.array(offsets), pair)
-    joined = pc.binary_join(lists, ";")
-    return pc.if_else(pa.array(counts > 0), joined, pa.scalar(None, pa.string()))
-
-
-def _sf_ids(prefix: str, numbers: np.ndarray, valid: np.ndarray | bool) -> pa.Array:
-    return sf_ids_or_null(prefix, numbers, np.broadcast_to(valid, len(numbers)))
