@@ -1,82 +1,64 @@
-{#- Every marketing touch of a person: MAS program engagements (form fills, email clicks and
-    program status changes, attributed to their program directly or through the smart campaign)
-    and CRM campaign memberships. -#}
+{#- Every marketing touch of a person (int_marketing_activities_attributed): program engagements
+    (form fills, email clicks and program status changes, attributed to their program directly or
+    through the campaign they ran in) and campaign memberships. A touch's campaign is its program,
+    else, for a membership, the campaign it is a member of; source_system is its system's role
+    word (system_role_words), as int_campaigns keys campaigns. touch_type is the system's own
+    activity type for program engagements, `campaign_membership` for memberships. -#}
 with
 
 activities as (
-    select * from {{ ref('int_marketo_activities_attributed') }}
-    where activity_type in ('fill_out_form', 'click_email', 'change_status_in_progression')
+    select * from {{ ref('int_marketing_activities_attributed') }}
+    where
+        activity_type in (
+            'form_fill', 'email_click', 'program_status',
+            'campaign_membership', 'campaign_response'
+        )
 ),
 
-mas_campaigns as (
-    select * from {{ ref('stg_marketo__campaigns') }}
-),
-
-members as (
-    select * from {{ ref('stg_salesforce__campaign_members') }}
-),
-
-crm_persons as (
-    select
-        person_key,
-        source_record_id
-    from {{ ref('int_persons_resolved') }}
-    where source_system in ('crm_lead', 'crm_contact')
+role_words as (
+    {{ revenue_funnel.system_role_words(ref('int_source_system_roles')) }}
 ),
 
 campaigns as (
     select * from {{ ref('int_campaigns') }}
 ),
 
-mas_touches as (
+touches as (
     select
         activities.person_key,
         activities.activity_at as touched_at,
-        'mas' as source_system,
-        activities.activity_type as touch_type,
-        cast(activities.activity_id as {{ dbt.type_string() }}) as touch_id,
-        cast(coalesce(activities.program_id, mas_campaigns.program_id) as {{ dbt.type_string() }})
-            as campaign_id
+        role_words.role_word as source_system,
+        case
+            when activities.activity_type in ('campaign_membership', 'campaign_response')
+                then 'campaign_membership'
+            else activities.source_activity_type
+        end as touch_type,
+        activities.activity_id as touch_id,
+        case
+            when activities.activity_type in ('campaign_membership', 'campaign_response')
+                then activities.campaign_id
+            else activities.program_id
+        end as campaign_id
     from activities
-    left join mas_campaigns
-        on activities.campaign_id = mas_campaigns.campaign_id
-    where coalesce(activities.program_id, mas_campaigns.program_id) is not null
-),
-
-crm_touches as (
-    select
-        crm_persons.person_key,
-        members.created_at as touched_at,
-        'crm' as source_system,
-        'campaign_membership' as touch_type,
-        members.campaign_member_id as touch_id,
-        members.campaign_id
-    from members
-    inner join crm_persons
-        on coalesce(members.contact_id, members.lead_id) = crm_persons.source_record_id
-),
-
-unioned as (
-    select * from mas_touches
-    union all
-    select * from crm_touches
+    inner join role_words
+        on activities.source_system = role_words.source_system
 ),
 
 final as (
     select
-        unioned.person_key,
-        unioned.touched_at,
-        unioned.source_system,
-        unioned.touch_type,
-        unioned.touch_id,
+        touches.person_key,
+        touches.touched_at,
+        touches.source_system,
+        touches.touch_type,
+        touches.touch_id,
         campaigns.campaign_key,
         campaigns.campaign_name,
         campaigns.channel
-    from unioned
+    from touches
     inner join campaigns
         on
-            unioned.source_system = campaigns.source_system
-            and unioned.campaign_id = campaigns.campaign_id
+            touches.source_system = campaigns.source_system
+            and touches.campaign_id = campaigns.campaign_id
 )
 
 select * from final

@@ -1,45 +1,33 @@
-{#- CRM campaigns and Marketo programs in one dimension, so attribution and handoff context can
-    name a campaign whichever system recorded the touch. -#}
+{#- The campaigns of every system (int_campaign_records: CRM campaigns, MAS programs) in one
+    dimension, so attribution and handoff context can name a campaign whichever system recorded
+    the touch. source_system is the role word of the system (system_role_words: crm, mas), so
+    campaign keys stay the same whichever system plays the role. -#}
 with
 
-crm_campaigns as (
-    select * from {{ ref('stg_salesforce__campaigns') }}
+role_words as (
+    {{ revenue_funnel.system_role_words(ref('int_source_system_roles')) }}
 ),
 
-mas_programs as (
-    select * from {{ ref('stg_marketo__programs') }}
+campaign_records as (
+    select * from {{ ref('int_campaign_records') }}
 ),
 
 unioned as (
     select
-        'crm' as source_system,
-        campaign_id,
-        campaign_name,
-        campaign_type,
-        campaign_type as channel,
-        campaign_status,
-        start_date as started_on,
-        end_date as ended_on,
-        budgeted_cost,
-        actual_cost,
-        created_at
-    from crm_campaigns
-
-    union all
-
-    select
-        'mas' as source_system,
-        cast(program_id as {{ dbt.type_string() }}) as campaign_id,
-        program_name as campaign_name,
-        program_type as campaign_type,
-        channel,
-        program_status as campaign_status,
-        cast(created_at as date) as started_on,
-        cast(null as date) as ended_on,
-        cast(null as {{ dbt.type_float() }}) as budgeted_cost,
-        cast(null as {{ dbt.type_float() }}) as actual_cost,
-        created_at
-    from mas_programs
+        role_words.role_word as source_system,
+        campaign_records.campaign_id,
+        campaign_records.campaign_name,
+        campaign_records.campaign_type,
+        campaign_records.channel,
+        campaign_records.campaign_status,
+        campaign_records.start_date as started_on,
+        campaign_records.end_date as ended_on,
+        campaign_records.budgeted_cost,
+        campaign_records.actual_cost,
+        campaign_records.created_at
+    from campaign_records
+    inner join role_words
+        on campaign_records.source_system = role_words.source_system
 ),
 
 final as (

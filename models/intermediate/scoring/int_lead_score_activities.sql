@@ -1,8 +1,11 @@
-{#- MAS activities that earn points under the agreed scoring rules, attributed to persons. -#}
+{#- Marketing activities (int_marketing_activities_attributed, of any system) that earn points
+    under the agreed scoring rules, attributed to persons. A rule names the activity type as the
+    system records it (source_activity_type) and, optionally, the asset (asset_name: the page,
+    form or email); a program status change scores only when it is a success. -#}
 with
 
 activities as (
-    select * from {{ ref('int_marketo_activities_attributed') }}
+    select * from {{ ref('int_marketing_activities_attributed') }}
 ),
 
 rules as (
@@ -14,8 +17,8 @@ scored as (
     select
         activities.person_key,
         activities.activity_id,
-        activities.activity_type,
-        activities.primary_attribute_value,
+        activities.source_activity_type as activity_type,
+        activities.asset_name as primary_attribute_value,
         activities.activity_at,
         rules.rule_key,
         rules.points,
@@ -23,12 +26,12 @@ scored as (
     from activities
     inner join rules
         on
-            activities.activity_type = rules.activity_type
+            activities.source_activity_type = rules.activity_type
             and (
                 rules.primary_attribute_value is null
-                or activities.primary_attribute_value = rules.primary_attribute_value
+                or activities.asset_name = rules.primary_attribute_value
             )
-            and (activities.activity_type <> 'change_status_in_progression' or activities.is_success)
+            and (activities.activity_type <> 'program_status' or activities.is_success)
 )
 
 select * from scored
