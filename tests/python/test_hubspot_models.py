@@ -54,6 +54,7 @@ RAW: dict[str, list[dict[str, object]]] = {
             "property_email": "bob@beta.io",
             "property_lifecyclestage": "marketingqualifiedlead",
             "property_hs_lead_status": "BAD_TIMING",
+            "property_disqualification_reason": "Timing",
             "property_hubspot_owner_id": 502,
             "property_createdate": "2026-01-05 10:00:00",
             "property_hs_email_optout": True,
@@ -309,9 +310,6 @@ def hubspot_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "test_type:unit",
             "--indirect-selection",
             "cautious",
-            # The reason property the history rows above name (the var's default).
-            "--vars",
-            "{hubspot_contact_reason_property: disqualification_reason}",
             "--target-path",
             str(directory / "target"),
             "--log-path",
@@ -387,15 +385,15 @@ def test_merged_contact_references_follow_the_survivor(hubspot_warehouse: Path) 
         hubspot_warehouse,
         """
         select record_id, email, linked_lead_id, merged_into_record_id, is_merged_away,
-            is_unsubscribed
+            is_unsubscribed, current_reason
         from intermediate.int_hubspot__person_records order by record_id
         """,
     )
     assert people == [
-        ("101", "alice@acme.com", None, None, False, False),
-        ("102", "bob@beta.io", None, None, False, True),
-        ("103", "carol@gamma.org", "00Q000000000103AAA", None, False, False),
-        ("104", None, None, "103", True, None),
+        ("101", "alice@acme.com", None, None, False, False, None),
+        ("102", "bob@beta.io", None, None, False, True, "Timing"),
+        ("103", "carol@gamma.org", "00Q000000000103AAA", None, False, False, None),
+        ("104", None, None, "103", True, None, None),
     ]
     # 104's history, call and form fill keep naming 104, which the identity models resolve.
     assert _rows(

@@ -53,6 +53,7 @@ final as (
             else deals.deal_type
         end as opportunity_type,
         deals.deal_stage_id as stage_name,
+        'dealstage' as stage_field,
         deals.forecast_category,
         deals.closed_lost_reason as loss_reason,
         deals.analytics_source as lead_source,

@@ -72,6 +72,7 @@ final as (
         cast(stage_changes.deal_id as {{ dbt.type_string() }}) as opportunity_id,
         stage_changes.changed_at,
         stage_changes.property_value as stage_name,
+        'dealstage' as stage_field,
         coalesce(state_as_of_change.forecast_category, deals.forecast_category)
             as forecast_category,
         coalesce(
