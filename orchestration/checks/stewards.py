@@ -62,14 +62,8 @@ def _field_key(field: str) -> str:
     return connector_column_name(field)
 
 
-# The role names the status mapping and feedback reasons agreements used before they named
-# systems, with the system and field each meant: the suites' older parameters keep their values
-# whichever spelling the seed uses.
-_ROLE_ROWS = {
-    "crm": ("salesforce", "Status"),
-    "mas": ("marketo", "Lead Status"),
-    "crm_opportunity": ("salesforce", "StageName"),
-}
+# The suite parameters the Salesforce and Marketo suites used before the parameters named
+# systems, kept for callers that still read them.
 _LEGACY_STATUS_PARAMETERS = {
     "crm_status_values": ("salesforce", "status"),
     "mas_status_values": ("marketo", "lead_status"),
@@ -78,23 +72,20 @@ _LEGACY_STATUS_PARAMETERS = {
 
 
 def _status_rows() -> list[tuple[str, str, str, str]]:
-    """(system, field key, status value, stage code) of every status mapping row, with the older
-    role spelling of `system` read as the system it meant."""
-    rows = []
+    """(system, field key, status value, stage code) of every status mapping row; the stage code
+    is '' for a value agreed to mean no stage (it is still a mapped value)."""
     with STATUS_MAP_SEED.open(newline="") as handle:
-        for row in csv.DictReader(handle):
-            system, field = row["system"], row.get("field") or ""
-            if system in _ROLE_ROWS:
-                system, field = _ROLE_ROWS[system][0], field or _ROLE_ROWS[system][1]
-            rows.append((system, _field_key(field), row["status_value"], row["stage_code"]))
-    return rows
+        return [
+            (row["system"], _field_key(row["field"]), row["status_value"], row["stage_code"] or "")
+            for row in csv.DictReader(handle)
+        ]
 
 
 def mapped_status_values() -> dict[str, list[str]]:
     """Suite parameters from the status mapping agreement: the values each system may use in each
     field, as `<system>_<field>_values` (`hubspot_lifecyclestage_values`,
-    `salesforce_stage_name_values`), and under the older role names the Salesforce and Marketo
-    suites use (`crm_status_values`, `mas_status_values`, `opportunity_stage_values`)."""
+    `salesforce_stage_name_values`), and under the older names `crm_status_values`,
+    `mas_status_values` and `opportunity_stage_values`."""
     values: dict[str, list[str]] = {}
     for system, field, value, _ in _status_rows():
         values.setdefault(f"{system}_{field}_values", []).append(value)
@@ -105,19 +96,15 @@ def mapped_status_values() -> dict[str, list[str]]:
 
 def mapped_reason_values() -> dict[str, list[str]]:
     """Suite parameters from the feedback reasons agreement: the reason values each system may
-    record (an unmapped one shows as category 'unmapped' until a steward maps it), as
-    `<system>_reason_values` for every `system` the seed names (`hubspot_reason_values`), and
-    under the role names the Salesforce and Marketo suites use."""
-    values: dict[str, list[str]] = {"crm": [], "mas": [], "crm_opportunity": []}
+    record (an unmapped one shows as category 'unmapped' until a steward maps it):
+    `<system>_reason_values` for verdicts on person records and `<system>_loss_reason_values` for
+    opportunity loss reasons, for every system the seed names."""
+    values: dict[str, list[str]] = {}
     with FEEDBACK_REASONS_SEED.open(newline="") as handle:
         for row in csv.DictReader(handle):
-            values.setdefault(row["system"], []).append(row["reason_value"])
-    return {
-        **{f"{system}_reason_values": reasons for system, reasons in values.items()},
-        "crm_reason_values": values["crm"],
-        "mas_reason_values": values["mas"],
-        "opportunity_loss_reason_values": values["crm_opportunity"],
-    }
+            kind = "loss_reason" if row["applies_to"] == "opportunity" else "reason"
+            values.setdefault(f"{row['system']}_{kind}_values", []).append(row["reason_value"])
+    return values
 
 
 def frame_values() -> dict[str, list[str]]:

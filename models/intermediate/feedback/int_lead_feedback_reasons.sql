@@ -1,109 +1,120 @@
-{#- One row per reason recorded on a person: sales' verdict in the CRM lead reason field
-    (var salesforce_lead_reason_field) or the reason of a Marketo Lead Status change into a
-    recycled or disqualified status, with the category the feedback_reasons agreement gives it.
-    - crm: every field-history change of the reason field to a non-blank value; a lead without
-      any history of that field (field history tracking off) gives its current reason instead,
-      at the lead's last modification.
-    - mas: Lead Status changes into a status status_stage_map maps to recycled or disqualified
-      that carry a non-blank reason.
+{#- One row per reason recorded on a person record, from every source system's conformed records,
+    with the category the feedback_reasons agreement (system, applies_to person) gives it:
+    - changes of the verdict reason field (int_status_changes, is_reason_change) to a non-blank
+      value; a record without any history of that field (field history tracking off) gives its
+      current reason (current_reason) instead, at the record's last update;
+    - the reason text a system records with a status change into a status the status_stage_map
+      agreement maps to recycled or disqualified (Marketo's Lead Status reasons).
+    source_system is the role word of the record's system (crm, mas: system_role_words);
+    is_crm_of_record marks the CRM of record's verdicts (int_source_system_roles), chosen before
+    the others when a cycle's reason is chosen (int_lead_cycles).
     Nothing is dropped: a value missing from the agreement is category 'unmapped' (a steward's
     finding at the mart gate), and system text that is no verdict (`not_a_reason`) stays with
-    is_verdict false. Which reason a cycle ends with is chosen in fct_lead_cycles. -#}
+    is_verdict false. -#}
 with
 
-lead_history as (
-    select * from {{ ref('stg_salesforce__lead_history') }}
+records as (
+    {{ revenue_funnel.stage_event_records() }}
 ),
 
-crm_leads as (
-    select * from {{ ref('stg_salesforce__leads') }}
-),
-
-activities as (
-    select * from {{ ref('int_marketo_activities_attributed') }}
-    where
-        activity_type = 'change_data_value'
-        and primary_attribute_value = 'Lead Status'
-),
-
-crm_persons as (
-    select
-        person_key,
-        source_record_id as lead_id
-    from {{ ref('int_persons_resolved') }}
-    where source_system = 'crm_lead'
+status_changes as (
+    select * from {{ ref('int_status_changes') }}
 ),
 
 ending_statuses as (
-    select status_value from {{ ref('status_stage_map') }}
-    where
-        system = 'mas'
-        and field = 'Lead Status'
-        and stage_code in ('recycled', 'disqualified')
+    select
+        system,
+        field,
+        status_value
+    from {{ ref('status_stage_map') }}
+    where stage_code in ('recycled', 'disqualified')
 ),
 
 agreed_reasons as (
     select * from {{ ref('feedback_reasons') }}
-    where system in ('crm', 'mas')
+    where applies_to = 'person'
 ),
 
-leads_with_reason_history as (
-    select distinct lead_id
-    from lead_history
-    where is_feedback_reason_change
+records_with_reason_history as (
+    select distinct
+        source_system,
+        record_type,
+        record_id
+    from status_changes
+    where is_reason_change
 ),
 
-crm_history_reasons as (
+history_reasons as (
     select
-        crm_persons.person_key,
-        lead_history.changed_at as reason_at,
-        'crm' as source_system,
-        lead_history.lead_history_id as source_record_id,
-        trim(lead_history.new_value) as reason_value
-    from lead_history
-    inner join crm_persons
-        on lead_history.lead_id = crm_persons.lead_id
+        records.person_key,
+        status_changes.changed_at as reason_at,
+        records.source_system as record_system,
+        records.role_word as source_system,
+        records.is_crm_of_record,
+        status_changes.status_change_id as source_record_id,
+        trim(status_changes.new_value) as reason_value
+    from status_changes
+    inner join records
+        on
+            status_changes.source_system = records.source_system
+            and status_changes.record_type = records.record_type
+            and status_changes.record_id = records.record_id
     where
-        lead_history.is_feedback_reason_change
-        and nullif(trim(lead_history.new_value), '') is not null
+        status_changes.is_reason_change
+        and nullif(trim(status_changes.new_value), '') is not null
 ),
 
-crm_current_reasons as (
+current_reasons as (
     select
-        crm_persons.person_key,
-        crm_leads.last_modified_at as reason_at,
-        'crm' as source_system,
-        crm_leads.lead_id as source_record_id,
-        trim(crm_leads.disqualification_reason) as reason_value
-    from crm_leads
-    inner join crm_persons
-        on crm_leads.lead_id = crm_persons.lead_id
-    left join leads_with_reason_history
-        on crm_leads.lead_id = leads_with_reason_history.lead_id
+        records.person_key,
+        records.updated_at as reason_at,
+        records.source_system as record_system,
+        records.role_word as source_system,
+        records.is_crm_of_record,
+        records.record_id as source_record_id,
+        trim(records.current_reason) as reason_value
+    from records
+    left join records_with_reason_history
+        on
+            records.source_system = records_with_reason_history.source_system
+            and records.record_type = records_with_reason_history.record_type
+            and records.record_id = records_with_reason_history.record_id
     where
-        leads_with_reason_history.lead_id is null
-        and nullif(trim(crm_leads.disqualification_reason), '') is not null
+        records_with_reason_history.record_id is null
+        and nullif(trim(records.current_reason), '') is not null
 ),
 
-mas_reasons as (
+status_change_reasons as (
     select
-        activities.person_key,
-        activities.activity_at as reason_at,
-        'mas' as source_system,
-        cast(activities.activity_id as {{ dbt.type_string() }}) as source_record_id,
-        trim(activities.reason) as reason_value
-    from activities
+        records.person_key,
+        status_changes.changed_at as reason_at,
+        records.source_system as record_system,
+        records.role_word as source_system,
+        records.is_crm_of_record,
+        status_changes.status_change_id as source_record_id,
+        trim(status_changes.reason) as reason_value
+    from status_changes
+    inner join records
+        on
+            status_changes.source_system = records.source_system
+            and status_changes.record_type = records.record_type
+            and status_changes.record_id = records.record_id
     inner join ending_statuses
-        on activities.new_value = ending_statuses.status_value
-    where nullif(trim(activities.reason), '') is not null
+        on
+            status_changes.source_system = ending_statuses.system
+            and status_changes.status_field = ending_statuses.field
+            and status_changes.new_value = ending_statuses.status_value
+    where
+        not status_changes.is_reason_change
+        and nullif(trim(status_changes.reason), '') is not null
 ),
 
 unioned as (
-    select * from crm_history_reasons
+    select * from history_reasons
     union all
-    select * from crm_current_reasons
+    select * from current_reasons
     union all
-    select * from mas_reasons
+    select * from status_change_reasons
 ),
 
 final as (
@@ -117,11 +128,12 @@ final as (
         coalesce(agreed_reasons.category_name, 'Unmapped reason') as category_name,
         agreed_reasons.owning_team,
         agreed_reasons.marketing_can_act,
-        coalesce(agreed_reasons.category_code <> 'not_a_reason', true) as is_verdict
+        coalesce(agreed_reasons.category_code <> 'not_a_reason', true) as is_verdict,
+        unioned.is_crm_of_record
     from unioned
     left join agreed_reasons
         on
-            unioned.source_system = agreed_reasons.system
+            unioned.record_system = agreed_reasons.system
             and unioned.reason_value = agreed_reasons.reason_value
 )
 

@@ -84,7 +84,7 @@ cycle_reasons as (
         row_number() over (
             partition by cycle_windows.person_key, cycle_windows.cycle_number
             order by
-                case when reasons.source_system = 'crm' then 0 else 1 end,
+                case when reasons.is_crm_of_record then 0 else 1 end,
                 reasons.reason_at desc,
                 reasons.source_record_id desc
         ) as reason_rank,

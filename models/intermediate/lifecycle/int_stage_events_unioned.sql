@@ -4,241 +4,146 @@
     pre_hook="{{ revenue_funnel.delete_restaged_events(['status_stage_map']) }}",
 ) }}
 {%- set agreements = revenue_funnel.agreements_version(["status_stage_map"]) -%}
-{#- The pre-hook finds the CRM records that changed in these raw tables. -#}
-{%- for table_name in ["lead", "lead_history", "opportunity", "opportunity_history"] -%}
-    {%- do source("salesforce", table_name) -%}
-{%- endfor %}
 
-{#- Every event that moves a person through the funnel, from both systems, mapped to a stage by
-    the status_stage_map agreement: record creation (Lead), CRM and MAS lead status changes,
-    conversions without status history, the converted opportunity's creation and its close.
-    Score changes are not stage events: the score is audited separately.
-    Incremental, by source record: the pre-hook (macros/incremental/stage_events.sql) removes the
-    events of every CRM lead, Marketo lead and status activity that changed, moved to another
-    person or is gone; a run then stages the records left without events. An edited
-    status_stage_map (another agreements_version) restages everything. -#}
+{#- Every event that moves a person through the funnel, from every source system's conformed
+    records, mapped to a stage by the status_stage_map agreement (source system, field, value):
+    - the creation of each person record (a lead entering the funnel), except records another
+      record converted into (a CRM contact made by converting its lead);
+    - status changes (int_status_changes; changes of the verdict reason field are no events, and
+      a value the agreement maps to no stage moves nobody); a conversion recorded without status
+      history (status field `converted`) is an SQL entry;
+    - the opportunity a person record converted into (or whose primary record it is): its
+      creation, and its changes into a closed stage.
+    Events carry the role word of their system (crm, mas: system_role_words) as source_system and
+    in event_type, so published values stay the same whichever system plays the role; owners
+    and CRM lead ids come only from the CRM of record.
+    Incremental, by person record (the one ref only the pre-hook reads, int_record_landings, is
+    declared above): the pre-hook (macros/incremental/stage_events.sql) removes the
+    events of every record that landed again (int_record_landings; its opportunity too), moved
+    to another person or is gone; a run then stages the records left without events. An edited
+    status_stage_map (another agreements_version) restages everything. Score changes are not
+    stage events: the score is audited separately. -#}
+-- depends_on: {{ ref('int_record_landings') }}
 with
 
-persons as (
-    select * from {{ ref('int_persons_resolved') }}
+records as (
+    {{ revenue_funnel.stage_event_records() }}
 ),
 
 status_map as (
     select * from {{ ref('status_stage_map') }}
+    where stage_code is not null
 ),
 
-crm_leads as (
-    select * from {{ ref('stg_salesforce__leads') }}
-),
-
-lead_history as (
-    select * from {{ ref('stg_salesforce__lead_history') }}
-),
-
-mas_leads as (
-    select * from {{ ref('stg_marketo__leads') }}
-),
-
-activities as (
-    select * from {{ ref('int_marketo_activities_attributed') }}
+status_changes as (
+    select * from {{ ref('int_status_changes') }}
+    where not is_reason_change
 ),
 
 opportunities as (
-    select * from {{ ref('stg_salesforce__opportunities') }}
+    select * from {{ ref('int_opportunity_records') }}
 ),
 
-opportunity_history as (
-    select * from {{ ref('stg_salesforce__opportunity_history') }}
+opportunity_stage_changes as (
+    select * from {{ ref('int_opportunity_stage_changes') }}
 ),
 
 {% if is_incremental() %}
-    staged_crm_leads as (
-        select distinct crm_lead_id from {{ this }}
-        where source_system = 'crm'
-    ),
-
-    staged_mas_leads as (
-        select source_record_id from {{ this }}
-        where event_type = 'mas_lead_created'
-    ),
-
-    staged_status_activities as (
-        select source_record_id from {{ this }}
-        where event_type = 'mas_status_change'
+    staged_records as (
+        select distinct record_key from {{ this }}
     ),
 {% endif %}
 
--- On an incremental run, only the records without staged events (all of a CRM lead's events
--- come through crm_person, a Marketo lead's creation through mas_person).
-crm_person as (
-    select
-        persons.source_record_id as lead_id,
-        persons.person_key
-    from persons
+-- On an incremental run, only the records without staged events (all of a record's events go
+-- and come together).
+records_to_stage as (
+    select records.*
+    from records
     {% if is_incremental() %}
-        left join staged_crm_leads
-            on persons.source_record_id = staged_crm_leads.crm_lead_id
+        left join staged_records
+            on records.record_key = staged_records.record_key
     {% endif %}
-    where
-        persons.source_system = 'crm_lead'
     {% if is_incremental() %}
-        and staged_crm_leads.crm_lead_id is null
+        where staged_records.record_key is null
     {% endif %}
 ),
 
-mas_person as (
+created as (
     select
-        persons.source_record_id as mas_lead_id,
-        persons.person_key
-    from persons
-    {% if is_incremental() %}
-        left join staged_mas_leads
-            on persons.source_record_id = staged_mas_leads.source_record_id
-    {% endif %}
-    where
-        persons.source_system = 'mas_lead'
-    {% if is_incremental() %}
-        and staged_mas_leads.source_record_id is null
-    {% endif %}
-),
-
-crm_created as (
-    select
-        crm_person.person_key,
-        crm_leads.created_at as event_at,
+        person_key,
+        created_at as event_at,
         'lead' as stage_code,
-        'crm' as source_system,
-        'crm_lead_created' as event_type,
-        crm_leads.lead_id as source_record_id,
-        crm_leads.lead_status as status_value,
-        crm_leads.owner_id,
-        crm_leads.lead_id as crm_lead_id,
+        role_word as source_system,
+        role_word || '_' || record_type || '_created' as event_type,
+        record_id as source_record_id,
+        status as status_value,
+        case when is_crm_of_record then owner_id end as owner_id,
+        case when is_crm_of_record then record_id else linked_lead_id end as crm_lead_id,
         cast(null as {{ dbt.type_string() }}) as opportunity_id,
-        crm_leads.synced_at
-    from crm_leads
-    inner join crm_person
-        on crm_leads.lead_id = crm_person.lead_id
+        synced_at,
+        record_key
+    from records_to_stage
+    where not is_conversion_target
 ),
 
-mas_created as (
+status_events as (
     select
-        mas_person.person_key,
-        mas_leads.created_at as event_at,
-        'lead' as stage_code,
-        'mas' as source_system,
-        'mas_lead_created' as event_type,
-        cast(mas_leads.lead_id as {{ dbt.type_string() }}) as source_record_id,
-        mas_leads.lead_status as status_value,
-        cast(null as {{ dbt.type_string() }}) as owner_id,
-        mas_leads.crm_lead_id,
-        cast(null as {{ dbt.type_string() }}) as opportunity_id,
-        mas_leads.synced_at
-    from mas_leads
-    inner join mas_person
-        on cast(mas_leads.lead_id as {{ dbt.type_string() }}) = mas_person.mas_lead_id
-),
-
-crm_status_changes as (
-    select
-        crm_person.person_key,
-        lead_history.changed_at as event_at,
-        status_map.stage_code,
-        'crm' as source_system,
-        'crm_status_change' as event_type,
-        lead_history.lead_history_id as source_record_id,
-        lead_history.new_value as status_value,
-        crm_leads.owner_id,
-        lead_history.lead_id as crm_lead_id,
-        cast(null as {{ dbt.type_string() }}) as opportunity_id,
-        lead_history.synced_at
-    from lead_history
-    inner join crm_person
-        on lead_history.lead_id = crm_person.lead_id
-    inner join status_map
+        records_to_stage.person_key,
+        status_changes.changed_at as event_at,
+        case
+            when status_changes.status_field = 'converted' then 'sql'
+            else status_map.stage_code
+        end as stage_code,
+        records_to_stage.role_word as source_system,
+        case
+            when status_changes.status_field = 'converted'
+                then records_to_stage.role_word || '_conversion'
+            else records_to_stage.role_word || '_status_change'
+        end as event_type,
+        status_changes.status_change_id as source_record_id,
+        status_changes.new_value as status_value,
+        case when records_to_stage.is_crm_of_record then records_to_stage.owner_id end
+            as owner_id,
+        case when records_to_stage.is_crm_of_record then records_to_stage.record_id end
+            as crm_lead_id,
+        case
+            when status_changes.status_field = 'converted'
+                then records_to_stage.converted_opportunity_id
+        end as opportunity_id,
+        status_changes.synced_at,
+        records_to_stage.record_key
+    from status_changes
+    inner join records_to_stage
         on
-            status_map.system = 'crm'
-            and status_map.field = 'Status'
-            and lead_history.new_value = status_map.status_value
-    left join crm_leads
-        on lead_history.lead_id = crm_leads.lead_id
-    where lead_history.changed_field = 'Status'
-),
-
-mas_status_changes as (
-    select
-        activities.person_key,
-        activities.activity_at as event_at,
-        status_map.stage_code,
-        'mas' as source_system,
-        'mas_status_change' as event_type,
-        cast(activities.activity_id as {{ dbt.type_string() }}) as source_record_id,
-        activities.new_value as status_value,
-        cast(null as {{ dbt.type_string() }}) as owner_id,
-        cast(null as {{ dbt.type_string() }}) as crm_lead_id,
-        cast(null as {{ dbt.type_string() }}) as opportunity_id,
-        activities.synced_at
-    from activities
-    {% if is_incremental() %}
-        left join staged_status_activities
-            on
-                cast(activities.activity_id as {{ dbt.type_string() }})
-                = staged_status_activities.source_record_id
-    {% endif %}
-    inner join status_map
+            status_changes.source_system = records_to_stage.source_system
+            and status_changes.record_type = records_to_stage.record_type
+            and status_changes.record_id = records_to_stage.record_id
+    left join status_map
         on
-            status_map.system = 'mas'
-            and status_map.field = 'Lead Status'
-            and activities.new_value = status_map.status_value
+            status_changes.source_system = status_map.system
+            and status_changes.status_field = status_map.field
+            and status_changes.new_value = status_map.status_value
     where
-        activities.activity_type = 'change_data_value'
-        and activities.primary_attribute_value = 'Lead Status'
-    {% if is_incremental() %}
-        and staged_status_activities.source_record_id is null
-    {% endif %}
+        status_changes.status_field = 'converted'
+        or status_map.stage_code is not null
 ),
 
--- A conversion counts as SQL even where field history doesn't track the status.
-conversions_without_history as (
+record_opportunities as (
     select
-        crm_person.person_key,
-        cast(crm_leads.converted_date as {{ dbt.type_timestamp() }}) as event_at,
-        'sql' as stage_code,
-        'crm' as source_system,
-        'crm_conversion' as event_type,
-        crm_leads.lead_id as source_record_id,
-        crm_leads.lead_status as status_value,
-        crm_leads.owner_id,
-        crm_leads.lead_id as crm_lead_id,
-        crm_leads.converted_opportunity_id as opportunity_id,
-        crm_leads.synced_at
-    from crm_leads
-    inner join crm_person
-        on crm_leads.lead_id = crm_person.lead_id
-    where
-        crm_leads.is_converted
-        and crm_leads.converted_opportunity_id is not null
-        and not exists (
-            select 1
-            from crm_status_changes
-            where
-                crm_status_changes.crm_lead_id = crm_leads.lead_id
-                and crm_status_changes.stage_code = 'sql'
-        )
-),
-
-converted_opportunities as (
-    select
-        crm_person.person_key,
-        crm_leads.lead_id as crm_lead_id,
-        opportunities.opportunity_id,
-        opportunities.created_at,
-        opportunities.owner_id,
-        opportunities.synced_at
-    from crm_leads
-    inner join crm_person
-        on crm_leads.lead_id = crm_person.lead_id
-    inner join opportunities
-        on crm_leads.converted_opportunity_id = opportunities.opportunity_id
+        records_to_stage.person_key,
+        records_to_stage.record_key,
+        records_to_stage.record_id,
+        records_to_stage.role_word,
+        record_opportunity_records.source_system,
+        record_opportunity_records.opportunity_id,
+        record_opportunity_records.created_at,
+        record_opportunity_records.owner_id,
+        record_opportunity_records.synced_at
+    from records_to_stage
+    {{ revenue_funnel.join_record_opportunities(
+        'records_to_stage', 'opportunities', 'record_opportunity_records'
+    ) }}
+    where records_to_stage.is_crm_of_record
 ),
 
 opportunity_created as (
@@ -246,50 +151,49 @@ opportunity_created as (
         person_key,
         created_at as event_at,
         'opportunity' as stage_code,
-        'crm' as source_system,
+        role_word as source_system,
         'opportunity_created' as event_type,
         opportunity_id as source_record_id,
         cast(null as {{ dbt.type_string() }}) as status_value,
         owner_id,
-        crm_lead_id,
+        record_id as crm_lead_id,
         opportunity_id,
-        synced_at
-    from converted_opportunities
+        synced_at,
+        record_key
+    from record_opportunities
 ),
 
 opportunity_closed as (
     select
-        converted_opportunities.person_key,
-        opportunity_history.changed_at as event_at,
+        record_opportunities.person_key,
+        opportunity_stage_changes.changed_at as event_at,
         status_map.stage_code,
-        'crm' as source_system,
+        record_opportunities.role_word as source_system,
         'opportunity_stage_change' as event_type,
-        opportunity_history.opportunity_history_id as source_record_id,
-        opportunity_history.stage_name as status_value,
-        converted_opportunities.owner_id,
-        converted_opportunities.crm_lead_id,
-        converted_opportunities.opportunity_id,
-        opportunity_history.synced_at
-    from opportunity_history
-    inner join converted_opportunities
-        on opportunity_history.opportunity_id = converted_opportunities.opportunity_id
+        opportunity_stage_changes.stage_change_id as source_record_id,
+        opportunity_stage_changes.stage_name as status_value,
+        record_opportunities.owner_id,
+        record_opportunities.record_id as crm_lead_id,
+        record_opportunities.opportunity_id,
+        opportunity_stage_changes.synced_at,
+        record_opportunities.record_key
+    from opportunity_stage_changes
+    inner join record_opportunities
+        on
+            opportunity_stage_changes.source_system = record_opportunities.source_system
+            and opportunity_stage_changes.opportunity_id = record_opportunities.opportunity_id
     inner join status_map
         on
-            status_map.system = 'crm_opportunity'
-            and opportunity_history.stage_name = status_map.status_value
+            opportunity_stage_changes.source_system = status_map.system
+            and opportunity_stage_changes.stage_field = status_map.field
+            and opportunity_stage_changes.stage_name = status_map.status_value
     where status_map.stage_code in ('customer', 'lost')
 ),
 
 unioned as (
-    select * from crm_created
+    select * from created
     union all
-    select * from mas_created
-    union all
-    select * from crm_status_changes
-    union all
-    select * from mas_status_changes
-    union all
-    select * from conversions_without_history
+    select * from status_events
     union all
     select * from opportunity_created
     union all
@@ -297,7 +201,18 @@ unioned as (
 )
 
 select
-    *,
-    cast('{{ agreements }}' as {{ dbt.type_string() }}) as agreements_version
+    person_key,
+    event_at,
+    stage_code,
+    source_system,
+    event_type,
+    source_record_id,
+    status_value,
+    owner_id,
+    crm_lead_id,
+    opportunity_id,
+    synced_at,
+    cast('{{ agreements }}' as {{ dbt.type_string() }}) as agreements_version,
+    record_key
 from unioned
 where event_at is not null

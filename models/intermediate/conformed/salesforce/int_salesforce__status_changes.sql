@@ -15,7 +15,7 @@ lead_history as (
 
 status_map as (
     select * from {{ ref('status_stage_map') }}
-    where system = 'crm' and field = 'Status'
+    where system = 'salesforce' and field = 'Status'
 ),
 
 field_changes as (

@@ -1,0 +1,1 @@
+{{ revenue_funnel.union_conformed('record_landings') }}
