@@ -42,6 +42,7 @@ final as (
         owners.owner_name as user_name,
         owners.email,
         cast(null as {{ dbt.type_string() }}) as manager_id,
+        cast(null as {{ dbt.type_string() }}) as role_id,
         cast(null as {{ dbt.type_string() }}) as role_name,
         ranked_teams.team_name,
         ranked_teams.team_name as department,
