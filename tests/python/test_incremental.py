@@ -32,6 +32,7 @@ DAY_END = DAY_START + timedelta(days=1)
 INCREMENTAL_MODELS = {
     "staging.stg_marketo__activities": r"synced(_at)?\s*>=",
     "intermediate.int_marketo_activities_attributed": r"synced(_at)?\s*>=",
+    "intermediate.int_marketing_activities_attributed": r"synced(_at)?\s*>=",
     "intermediate.int_stage_events_unioned": r"staged_crm_leads\.crm_lead_id is null",
     "intermediate.int_lifecycle_stage_entries": r"kept\.person_key = stage_events\.person_key",
     "intermediate.int_lead_score_moments": r"kept\.person_key = scored_activities\.person_key",
@@ -233,15 +234,17 @@ def test_old_activities_landed_again_are_replaced_or_removed(
         warehouses["incremental"],
         f"""
         select
-            count(*) filter (where attributed.primary_attribute_value = '{RELANDED_PAGE}'),
+            count(*) filter (where attributed.asset_name = '{RELANDED_PAGE}'),
             count(*) filter (where attributed.activity_id is null),
             count(*)
         from (
             select distinct id from marketo.activity_visit_webpage
             where _fivetran_synced = timestamp '{DAY_START + timedelta(hours=13)}'
         ) as landed
-        left join intermediate.int_marketo_activities_attributed as attributed
-            on attributed.activity_type = 'visit_webpage' and attributed.activity_id = landed.id
+        left join intermediate.int_marketing_activities_attributed as attributed
+            on
+                attributed.source_activity_type = 'visit_webpage'
+                and attributed.activity_id = cast(landed.id as varchar)
         """,
     )[0]
     assert relanded == (3, 3, 6), (
