@@ -37,13 +37,14 @@ REASON_SUITES = (
 )
 
 
-def _agreed(system: str) -> dict[str, str]:
-    """Reason value -> category agreed for `system` in seeds/feedback_reasons.csv."""
+def _agreed(system: str, applies_to: str = "person") -> dict[str, str]:
+    """Reason value -> category agreed for `system` in seeds/feedback_reasons.csv, for verdicts on
+    person records or (applies_to `opportunity`) opportunity loss reasons."""
     with (PROJECT_DIR / "seeds" / "feedback_reasons.csv").open(newline="") as handle:
         return {
             row["reason_value"]: row["category_code"]
             for row in csv.DictReader(handle)
-            if row["system"] == system
+            if row["system"] == system and row["applies_to"] == applies_to
         }
 
 
@@ -132,7 +133,8 @@ def test_loss_reasons_are_on_most_lost_deals_and_only_on_lost_deals(
 
 
 def test_every_generated_reason_is_agreed(db: duckdb.DuckDBPyConnection) -> None:
-    crm, mas, loss = _agreed("crm"), _agreed("mas"), _agreed("crm_opportunity")
+    crm, mas = _agreed("salesforce"), _agreed("marketo")
+    loss = _agreed("salesforce", "opportunity")
     unmapped = {
         "lead": 'select count(*) from salesforce."lead" '
         f"where disqualification_reason_c not in {_sql_list(crm)}",
@@ -163,7 +165,7 @@ def test_most_ended_cycles_and_lost_deals_carry_a_mapped_reason(
     reason at that instant, or for the MAS's recycle of a lead nobody followed up its own."""
     verdicts = {
         v
-        for v, category in {**_agreed("crm"), **_agreed("mas")}.items()
+        for v, category in {**_agreed("salesforce"), **_agreed("marketo")}.items()
         if category != "not_a_reason"
     }
     ended, covered = db.execute(
@@ -196,7 +198,7 @@ def test_most_ended_cycles_and_lost_deals_carry_a_mapped_reason(
 
 
 def _category_share(db: duckdb.DuckDBPyConnection, where: str, category: str) -> float:
-    categories = _agreed("crm")
+    categories = _agreed("salesforce")
     values = [value for value, code in categories.items() if code == category]
     return _one(
         db,

@@ -22,7 +22,8 @@ import numpy as np
 from orchestration.raw.generator import engagement, vocabulary
 from orchestration.raw.generator.lifecycle import STATUS_INDEX, Events
 
-# The lead reason field's picklist (system `crm` of seeds/feedback_reasons.csv), by category.
+# The lead reason field's picklist, by category (seeds/feedback_reasons.csv: system
+# salesforce, applies_to person).
 LEAD_REASONS = (
     ("Not a fit - company too small", "bad_fit"),
     ("Not a fit - wrong industry", "bad_fit"),
@@ -41,7 +42,7 @@ LEAD_REASONS = (
     ("Existing customer", "existing_customer"),
     ("Wrong contact - no authority", "wrong_contact"),
 )
-# The opportunity loss reason picklist (system `crm_opportunity`).
+# The opportunity loss reason picklist (seeds/feedback_reasons.csv: applies_to opportunity).
 LOSS_REASONS = (
     ("Lost to competitor", "competitor"),
     ("Price", "no_budget"),
@@ -52,8 +53,9 @@ LOSS_REASONS = (
     ("Champion left", "no_decision"),
     ("Not a fit", "bad_fit"),
 )
-# What the MAS writes on a Lead Status change (system `mas`): its own MQL by score, its recycle
-# of a lead sales never followed up, and a change it took over from the CRM.
+# What the MAS writes on a Lead Status change (seeds/feedback_reasons.csv: system marketo): its
+# own MQL by score, its recycle of a lead sales never followed up, and a change it took over from
+# the CRM.
 MAS_BY_SCORE = "Marketing qualified by score"
 MAS_NO_FOLLOW_UP = "No sales activity within 30 days"
 MAS_SYNCED = "Synced from CRM"
