@@ -82,14 +82,14 @@ union all
         ],
         "opportunities": [
             "source_system", "opportunity_id", "account_id", "owner_id", "campaign_id",
-            "opportunity_name", "opportunity_type", "stage_name", "forecast_category",
-            "loss_reason", "lead_source", "amount", "probability", "is_closed", "is_won",
+            "opportunity_name", "opportunity_type", "stage_field", "stage_name",
+            "forecast_category", "loss_reason", "lead_source", "amount", "probability", "is_closed", "is_won",
             "close_date", "created_at", "last_modified_at", "primary_record_type",
             "primary_record_id", "synced_at",
         ],
         "opportunity_stage_changes": [
-            "source_system", "stage_change_id", "opportunity_id", "changed_at", "stage_name",
-            "forecast_category", "amount", "probability", "close_date", "changed_by_user_id",
+            "source_system", "stage_change_id", "opportunity_id", "changed_at", "stage_field",
+            "stage_name", "forecast_category", "amount", "probability", "close_date", "changed_by_user_id",
             "synced_at",
         ],
         "accounts": [
@@ -98,7 +98,7 @@ union all
             "owner_id", "created_at", "last_modified_at", "synced_at",
         ],
         "users": [
-            "source_system", "user_id", "user_name", "email", "manager_id", "role_name",
+            "source_system", "user_id", "user_name", "email", "manager_id", "role_id", "role_name",
             "team_name", "department", "title", "time_zone", "is_active", "is_integration_user",
             "created_at", "synced_at",
         ],

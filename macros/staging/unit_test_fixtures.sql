@@ -7,7 +7,7 @@
 {% macro get_fixture_sql(rows, column_name_to_data_types) %}
     {%- set source_name = model.get("source_name") -%}
     {%- set contract_columns = revenue_funnel.published_contract_columns(source_name, model.name)
-        if source_name in ("salesforce", "marketo") else [] -%}
+        if source_name else [] -%}
     {%- if not contract_columns -%}
         {{ return(dbt.get_fixture_sql(rows, column_name_to_data_types)) }}
     {%- endif -%}

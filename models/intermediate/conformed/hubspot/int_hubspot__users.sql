@@ -35,6 +35,20 @@ ranked_teams as (
         on team_users.team_id = teams.team_id
 ),
 
+-- The most specific pattern a team's name matches (an exact name beats a wildcard).
+team_zones as (
+    select
+        teams.team_name,
+        team_time_zones.time_zone,
+        row_number() over (
+            partition by teams.team_name
+            order by length(team_time_zones.team_name_pattern) desc, team_time_zones.time_zone
+        ) as match_rank
+    from teams
+    inner join team_time_zones
+        on teams.team_name like team_time_zones.team_name_pattern
+),
+
 final as (
     select
         'hubspot' as source_system,
@@ -48,7 +62,7 @@ final as (
         ranked_teams.team_name as department,
         cast(null as {{ dbt.type_string() }}) as title,
         coalesce(
-            team_time_zones.time_zone, '{{ var("hubspot_portal_time_zone", "America/New_York") }}'
+            team_zones.time_zone, '{{ var("hubspot_portal_time_zone", "America/New_York") }}'
         ) as time_zone,
         owners.is_active,
         coalesce(lower(owners.owner_name) like '%integration%', false) as is_integration_user,
@@ -59,8 +73,10 @@ final as (
         on
             owners.user_id = ranked_teams.user_id
             and ranked_teams.team_rank = 1
-    left join team_time_zones
-        on ranked_teams.team_name = team_time_zones.team_name
+    left join team_zones
+        on
+            ranked_teams.team_name = team_zones.team_name
+            and team_zones.match_rank = 1
 )
 
 select * from final
