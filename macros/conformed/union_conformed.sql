@@ -68,7 +68,7 @@ union all
         "marketing_activities": [
             "source_system", "activity_id", "record_type", "record_id", "activity_type",
             "source_activity_type", "campaign_id", "program_id", "asset_id", "asset_name", "url",
-            "score_change", "is_success", "activity_at", "synced_at",
+            "score_change", "old_value", "new_value", "is_success", "activity_at", "synced_at",
         ],
         "campaigns": [
             "source_system", "campaign_id", "parent_campaign_id", "campaign_name",

@@ -112,6 +112,8 @@ final as (
         asset_name,
         url,
         cast(null as {{ dbt.type_int() }}) as score_change,
+        cast(null as {{ dbt.type_string() }}) as old_value,
+        cast(null as {{ dbt.type_string() }}) as new_value,
         cast(null as {{ dbt.type_boolean() }}) as is_success,
         activity_at,
         synced_at

@@ -1,6 +1,8 @@
 {#- Marketo activities of every type in the conformed `marketing_activities` interface, with a
     neutral activity_type and Marketo's own in source_activity_type. program_id is the program
-    the activity belongs to: its own, else its smart campaign's. -#}
+    the activity belongs to: its own, else its smart campaign's. old_value / new_value are the
+    values before and after a score, field or program status change (the new score of a score
+    change). -#}
 with
 
 activities as (
@@ -46,6 +48,8 @@ final as (
         activities.primary_attribute_value as asset_name,
         coalesce(activities.webpage_url, activities.link) as url,
         cast(activities.score_change as {{ dbt.type_int() }}) as score_change,
+        activities.old_value,
+        activities.new_value,
         activities.is_success,
         activities.activity_at,
         activities.synced_at

@@ -1,7 +1,8 @@
 {#- Salesforce marketing activities in the conformed `marketing_activities` interface: one row per
-    campaign member, on the contact it names (else its lead), when it joined the campaign. A
-    member that responded is a `campaign_response` (is_success), the others a
-    `campaign_membership` (added to a campaign's audience). -#}
+    campaign member, on the contact it names (else its lead). A member that responded is a
+    `campaign_response` (is_success) when it responded: the later of its creation and its
+    first-responded day; the others a `campaign_membership` (added to a campaign's audience) when
+    it joined the campaign. Campaign members record no value changes (old_value, new_value). -#}
 with
 
 campaign_members as (
@@ -24,8 +25,18 @@ final as (
         member_status as asset_name,
         cast(null as {{ dbt.type_string() }}) as url,
         cast(null as {{ dbt.type_int() }}) as score_change,
+        cast(null as {{ dbt.type_string() }}) as old_value,
+        cast(null as {{ dbt.type_string() }}) as new_value,
         has_responded as is_success,
-        created_at as activity_at,
+        -- A response happens no earlier than the membership, nor before the day recorded.
+        case
+            when
+                has_responded
+                and first_responded_date is not null
+                and cast(first_responded_date as {{ dbt.type_timestamp() }}) > created_at
+                then cast(first_responded_date as {{ dbt.type_timestamp() }})
+            else created_at
+        end as activity_at,
         synced_at
     from campaign_members
 )
