@@ -194,16 +194,17 @@
 
 
 {#- int_handoff_engagement: a person's engagement follows from their attributed activities and
-    their cycles; program and campaign names come from reference tables. Only persons with an MQL
+    their cycles; program and campaign names come from the conformed campaigns, and which system
+    is the MAS of record from int_source_system_roles (reference tables). Only persons with an MQL
     have rows: `persons` defaults to them (the model passes the ones it derives), so the three
     in four persons who never reached MQL are neither fingerprinted nor derived on every run. -#}
 {% macro handoff_engagement_inputs_fingerprints(persons=none) -%}
     {{ revenue_funnel.person_inputs_fingerprints([
         {
-            "relation": ref("int_marketo_activities_attributed"),
+            "relation": ref("int_marketing_activities_attributed"),
             "columns": [
-                "activity_id", "activity_type", "primary_attribute_value", "new_value",
-                "activity_at", "program_id", "campaign_id",
+                "source_system", "activity_id", "activity_type", "source_activity_type",
+                "asset_name", "new_value", "activity_at", "program_id", "campaign_id",
             ],
         },
         {
@@ -217,7 +218,13 @@
 
 {% macro handoff_engagement_references_version() -%}
     {{- return(revenue_funnel.reference_tables_version([
-        {"relation": ref("stg_marketo__programs"), "columns": ["program_id", "program_name"]},
-        {"relation": ref("stg_marketo__campaigns"), "columns": ["campaign_id", "program_id"]},
+        {
+            "relation": ref("int_campaign_records"),
+            "columns": ["source_system", "campaign_id", "campaign_name"],
+        },
+        {
+            "relation": ref("int_source_system_roles"),
+            "columns": ["source_system", "role", "is_of_record"],
+        },
     ])) -}}
 {%- endmacro %}

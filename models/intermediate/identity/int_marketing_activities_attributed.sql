@@ -1,6 +1,7 @@
 {{ config(
     materialized="incremental",
     incremental_strategy=revenue_funnel.reprocessing_strategy(),
+    on_schema_change="append_new_columns",
     pre_hook="{{ revenue_funnel.delete_reattributed_marketing_activities() }}",
     partition_by=(["activity_type"] if target.type == "spark" else none),
 ) }}
@@ -103,6 +104,8 @@ final as (
         activities.asset_name,
         activities.url,
         activities.score_change,
+        activities.old_value,
+        activities.new_value,
         activities.is_success,
         activities.activity_at,
         activities.synced_at
