@@ -1,7 +1,18 @@
+{#- One row per account of the CRM of record (int_source_system_roles) with segment, company size
+    and customer status (its won opportunities): the logic behind dim_account. -#}
 with
 
+crm_of_record as (
+    select source_system
+    from {{ ref('int_source_system_roles') }}
+    where role = 'crm' and is_of_record
+),
+
 accounts as (
-    select * from {{ ref('stg_salesforce__accounts') }}
+    select account_records.*
+    from {{ ref('int_account_records') }} as account_records
+    inner join crm_of_record
+        on account_records.source_system = crm_of_record.source_system
 ),
 
 segments as (
@@ -13,7 +24,10 @@ company_sizes as (
 ),
 
 opportunities as (
-    select * from {{ ref('stg_salesforce__opportunities') }}
+    select opportunity_records.*
+    from {{ ref('int_opportunity_records') }} as opportunity_records
+    inner join crm_of_record
+        on opportunity_records.source_system = crm_of_record.source_system
 ),
 
 wins as (
@@ -32,8 +46,8 @@ final as (
         accounts.account_id as crm_account_id,
         accounts.account_name,
         accounts.industry,
-        accounts.billing_country,
-        accounts.billing_state,
+        accounts.country as billing_country,
+        accounts.state as billing_state,
         accounts.account_type,
         accounts.number_of_employees,
         accounts.annual_revenue,

@@ -1,11 +1,18 @@
+{#- One row per user of the CRM of record (int_source_system_roles) with team, role, manager and
+    time zone: the logic behind dim_user, read by the SLA clocks and the owner teams of deals. -#}
 with
 
-users as (
-    select * from {{ ref('stg_salesforce__users') }}
+crm_of_record as (
+    select source_system
+    from {{ ref('int_source_system_roles') }}
+    where role = 'crm' and is_of_record
 ),
 
-roles as (
-    select * from {{ ref('stg_salesforce__user_roles') }}
+users as (
+    select user_records.*
+    from {{ ref('int_user_records') }} as user_records
+    inner join crm_of_record
+        on user_records.source_system = crm_of_record.source_system
 ),
 
 final as (
@@ -14,18 +21,16 @@ final as (
         users.user_id,
         users.user_name,
         users.email,
-        users.department as team,
+        users.team_name as team,
         users.title,
-        users.user_role_id,
-        roles.user_role_name as role_name,
+        users.role_id as user_role_id,
+        users.role_name,
         users.manager_id,
         managers.user_name as manager_name,
         users.time_zone,
         users.is_active,
         users.created_at
     from users
-    left join roles
-        on users.user_role_id = roles.user_role_id
     left join users as managers
         on users.manager_id = managers.user_id
 )

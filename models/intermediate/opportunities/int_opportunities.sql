@@ -1,22 +1,35 @@
-{#- One row per CRM opportunity, with what the shared KPIs need: the account's segment, the
-    owner's team, the lifecycle cycle it came from and who sourced it, and when it closed.
+{#- One row per opportunity of the CRM of record (int_source_system_roles), from the conformed
+    opportunity interfaces, with what the shared KPIs need: the account's segment, the owner's
+    team, the lifecycle cycle it came from and who sourced it, and when it closed.
     Pipeline means New Business and Expansion deals; renewals are measured by retention.
-    The loss reason (var salesforce_opportunity_loss_reason_field) is kept as written on every
-    row; a lost deal gets its category from the feedback_reasons agreement (crm_opportunity):
-    'unmapped' for a value missing there, 'not_recorded' for none. -#}
+    A stage means a funnel stage through status_stage_map rows of the opportunity's system and
+    stage field. The loss reason is kept as written on every row; a lost deal gets its category
+    from the feedback_reasons agreement on opportunity loss reasons: 'unmapped' for a value
+    missing there, 'not_recorded' for none. -#}
 with
 
+crm_of_record as (
+    select source_system
+    from {{ ref('int_source_system_roles') }}
+    where role = 'crm' and is_of_record
+),
+
 opportunities as (
-    select * from {{ ref('stg_salesforce__opportunities') }}
+    select opportunity_records.*
+    from {{ ref('int_opportunity_records') }} as opportunity_records
+    inner join crm_of_record
+        on opportunity_records.source_system = crm_of_record.source_system
 ),
 
 opportunity_history as (
-    select * from {{ ref('stg_salesforce__opportunity_history') }}
+    select stage_changes.*
+    from {{ ref('int_opportunity_stage_changes') }} as stage_changes
+    inner join crm_of_record
+        on stage_changes.source_system = crm_of_record.source_system
 ),
 
 status_map as (
     select * from {{ ref('status_stage_map') }}
-    where system = 'crm_opportunity'
 ),
 
 accounts as (
@@ -33,7 +46,7 @@ cycles as (
 
 loss_reasons as (
     select * from {{ ref('feedback_reasons') }}
-    where system = 'crm_opportunity'
+    where applies_to = 'opportunity'
 ),
 
 source_cycles as (
@@ -57,7 +70,10 @@ closings as (
         max(opportunity_history.changed_at) as last_closed_at
     from opportunity_history
     inner join status_map
-        on opportunity_history.stage_name = status_map.status_value
+        on
+            opportunity_history.source_system = status_map.system
+            and opportunity_history.stage_field = status_map.field
+            and opportunity_history.stage_name = status_map.status_value
     where status_map.stage_code in ('customer', 'lost')
     group by opportunity_history.opportunity_id
 ),
@@ -137,11 +153,16 @@ final as (
             opportunities.opportunity_id = source_cycles.opportunity_id
             and source_cycles.cycle_rank = 1
     left join status_map
-        on opportunities.stage_name = status_map.status_value
+        on
+            opportunities.source_system = status_map.system
+            and opportunities.stage_field = status_map.field
+            and opportunities.stage_name = status_map.status_value
     left join closings
         on opportunities.opportunity_id = closings.opportunity_id
     left join loss_reasons
-        on trim(opportunities.loss_reason) = loss_reasons.reason_value
+        on
+            opportunities.source_system = loss_reasons.system
+            and trim(opportunities.loss_reason) = loss_reasons.reason_value
     left join first_wins
         on
             opportunities.opportunity_id = first_wins.opportunity_id

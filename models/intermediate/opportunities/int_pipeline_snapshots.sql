@@ -5,14 +5,26 @@
     whose expected close date already lay before the snapshot instant is past its close date. -#}
 with
 
+crm_of_record as (
+    select source_system
+    from {{ ref('int_source_system_roles') }}
+    where role = 'crm' and is_of_record
+),
+
 opportunity_history as (
-    select * from {{ ref('stg_salesforce__opportunity_history') }}
+    select stage_changes.*
+    from {{ ref('int_opportunity_stage_changes') }} as stage_changes
+    inner join crm_of_record
+        on stage_changes.source_system = crm_of_record.source_system
 ),
 
 closed_stages as (
-    select status_value as stage_name
+    select
+        system as source_system,
+        field as stage_field,
+        status_value as stage_name
     from {{ ref('status_stage_map') }}
-    where system = 'crm_opportunity' and stage_code in ('customer', 'lost')
+    where stage_code in ('customer', 'lost')
 ),
 
 opportunities as (
@@ -21,15 +33,17 @@ opportunities as (
 
 history_intervals as (
     select
+        source_system,
         opportunity_id,
+        stage_field,
         stage_name,
         forecast_category,
         amount,
         close_date,
         changed_at as valid_from,
         lead(changed_at) over (
-            partition by opportunity_id
-            order by changed_at, opportunity_history_id
+            partition by source_system, opportunity_id
+            order by changed_at, stage_change_id
         ) as valid_to
     from opportunity_history
 ),
@@ -65,7 +79,10 @@ open_at_period_start as (
                 >= cast(periods.period_start_date as {{ dbt.type_timestamp() }})
             )
     left join closed_stages
-        on history_intervals.stage_name = closed_stages.stage_name
+        on
+            history_intervals.source_system = closed_stages.source_system
+            and history_intervals.stage_field = closed_stages.stage_field
+            and history_intervals.stage_name = closed_stages.stage_name
     where closed_stages.stage_name is null
 ),
 

@@ -1,4 +1,5 @@
-{#- The business-clock spine: one row per clock (team x time zone of the CRM users) and local
+{#- The business-clock spine: one row per clock (team x time zone of the users of every source
+    system, int_user_records) and local
     calendar day, with the day's business interval in UTC (from business_hours, minus the
     holidays of the clock's calendar; DST-correct because the local opening and closing times
     are converted per day) and the business minutes of all earlier days. -#}
@@ -6,12 +7,12 @@ with
 
 users as (
     select distinct
-        coalesce(department, 'unassigned') as team,
+        coalesce(team_name, 'unassigned') as team,
         coalesce(time_zone, 'UTC') as time_zone
-    from {{ ref('stg_salesforce__users') }}
+    from {{ ref('int_user_records') }}
 ),
 
--- Owners who are not CRM users (queues) fall back to the unassigned UTC clock.
+-- Owners who are not users (queues) fall back to the unassigned UTC clock.
 clock_owners as (
     select
         team,

@@ -5,9 +5,10 @@
     - Start events: mql, sal, sql, sal_or_sql (the first of SAL and SQL). A cycle without the
       start event has no instance.
     - Satisfy events: the cycle's milestones (sal, sql, opportunity, won, lost, disqualified,
-      recycled) count as they are, since they belong to the cycle; sales touches (task: a
-      completed task, event: an event, by a CRM user on the person's lead or contact) count from
-      the start to the end of the cycle: a touch before the start doesn't count, one after the
+      recycled) count as they are, since they belong to the cycle; sales touches of the CRM of
+      record (int_sales_touches: task = a completed task, call or email; event = a meeting or
+      event that took place; by an owner on the person's lead or contact) count from the start
+      to the end of the cycle: a touch before the start doesn't count, one after the
       cycle ended belongs to the next cycle.
     - On a tie, the event listed first in satisfy_events names satisfied_by (task and event both
       say sales_touch). -#}
@@ -34,22 +35,27 @@ users as (
     select * from {{ ref('int_users') }}
 ),
 
+crm_of_record as (
+    select source_system
+    from {{ ref('int_source_system_roles') }}
+    where role = 'crm' and is_of_record
+),
+
 touches as (
     select
-        who_id,
-        completed_at as touched_at,
-        'task' as touch_type
-    from {{ ref('stg_salesforce__tasks') }}
-    where completed_at is not null and owner_id is not null
-
-    union all
-
-    select
-        who_id,
-        started_at as touched_at,
-        'event' as touch_type
-    from {{ ref('stg_salesforce__events') }}
-    where started_at is not null and owner_id is not null
+        sales_touches.record_id,
+        sales_touches.occurred_at as touched_at,
+        case
+            when sales_touches.touch_kind in ('meeting', 'event') then 'event'
+            else 'task'
+        end as touch_type
+    from {{ ref('int_sales_touches') }} as sales_touches
+    inner join crm_of_record
+        on sales_touches.source_system = crm_of_record.source_system
+    where
+        sales_touches.occurred_at is not null
+        and sales_touches.owner_id is not null
+        and sales_touches.record_id is not null
 ),
 
 person_touches as (
@@ -59,7 +65,7 @@ person_touches as (
         touches.touch_type
     from touches
     inner join persons
-        on touches.who_id = persons.source_record_id
+        on touches.record_id = persons.source_record_id
 ),
 
 start_events as (

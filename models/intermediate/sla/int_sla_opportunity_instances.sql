@@ -20,8 +20,17 @@ policy_events as (
     where policy_grain = 'opportunity' and is_known
 ),
 
+crm_of_record as (
+    select source_system
+    from {{ ref('int_source_system_roles') }}
+    where role = 'crm' and is_of_record
+),
+
 opportunity_history as (
-    select * from {{ ref('stg_salesforce__opportunity_history') }}
+    select stage_changes.*
+    from {{ ref('int_opportunity_stage_changes') }} as stage_changes
+    inner join crm_of_record
+        on stage_changes.source_system = crm_of_record.source_system
 ),
 
 opportunities as (
@@ -30,7 +39,6 @@ opportunities as (
 
 status_map as (
     select * from {{ ref('status_stage_map') }}
-    where system = 'crm_opportunity'
 ),
 
 users as (
@@ -40,18 +48,21 @@ users as (
 history_rows as (
     select
         opportunity_history.opportunity_id,
-        opportunity_history.opportunity_history_id,
+        opportunity_history.stage_change_id,
         opportunity_history.stage_name,
         opportunity_history.close_date,
         opportunity_history.changed_at,
         coalesce(status_map.stage_code in ('customer', 'lost'), false) as is_closed_stage,
         lag(opportunity_history.stage_name) over (
             partition by opportunity_history.opportunity_id
-            order by opportunity_history.changed_at, opportunity_history.opportunity_history_id
+            order by opportunity_history.changed_at, opportunity_history.stage_change_id
         ) as previous_stage_name
     from opportunity_history
     left join status_map
-        on opportunity_history.stage_name = status_map.status_value
+        on
+            opportunity_history.source_system = status_map.system
+            and opportunity_history.stage_field = status_map.field
+            and opportunity_history.stage_name = status_map.status_value
     where opportunity_history.stage_name is not null
 ),
 
@@ -65,7 +76,7 @@ stage_entries as (
         case when is_closed_stage then 'closed' else 'stage_change' end as entry_event,
         row_number() over (
             partition by opportunity_id
-            order by changed_at, opportunity_history_id
+            order by changed_at, stage_change_id
         ) as stage_entry_number
     from history_rows
     where previous_stage_name is null or previous_stage_name <> stage_name
