@@ -5,10 +5,16 @@
     retroactively: merges, new CRM ids, email matches, a system that lands and takes a role). The
     model then appends the current rows of the window and every row of the records left without
     rows here. Each check is computed once into a small set the delete matches, instead of
-    correlated checks per row. -#}
+    correlated checks per row. Rows stored before the model had one of its columns (the model
+    adds the column, null in them) are all removed and attributed again. -#}
 {% macro delete_reattributed_marketing_activities() -%}
     {%- if is_incremental() -%}
         {%- set cutoff = revenue_funnel.incremental_cutoff("synced_at") -%}
+        {%- set stored_columns = adapter.get_columns_in_relation(this)
+            | map(attribute="name") | map("lower") | list -%}
+        {%- if "old_value" not in stored_columns or "new_value" not in stored_columns %}
+        delete from {{ this }}
+        {%- else %}
         delete from {{ this }} as current_rows
         where
             current_rows.synced_at >= {{ cutoff }}
@@ -71,5 +77,6 @@
                     and relinked.record_type = current_rows.record_type
                     and relinked.record_id = current_rows.record_id
             )
+        {%- endif %}
     {%- endif -%}
 {%- endmacro %}

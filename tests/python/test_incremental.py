@@ -31,7 +31,6 @@ DAY_END = DAY_START + timedelta(days=1)
 # since the cutoff, or only the source records that have no staged events.
 INCREMENTAL_MODELS = {
     "staging.stg_marketo__activities": r"synced(_at)?\s*>=",
-    "intermediate.int_marketo_activities_attributed": r"synced(_at)?\s*>=",
     "intermediate.int_marketing_activities_attributed": r"synced(_at)?\s*>=",
     "intermediate.int_stage_events_unioned": r"staged_crm_leads\.crm_lead_id is null",
     "intermediate.int_lifecycle_stage_entries": r"kept\.person_key = stage_events\.person_key",
@@ -434,7 +433,8 @@ def test_a_renamed_program_rewrites_every_handoff_that_names_it(
     warehouses: dict[str, Path], tmp_path: Path
 ) -> None:
     """Program names are reference data, not a person's input: renaming one in Marketo must reach
-    every handoff that lists it on the next incremental run, exactly as a rebuild does."""
+    every handoff that lists it on the next incremental run (the conformed campaigns rebuilt with
+    it), exactly as a rebuild does."""
     relation = "intermediate.int_handoff_engagement"
     runs = {}
     for name, extra in (("incremental", ()), ("rebuilt", ("--full-refresh",))):
@@ -447,7 +447,14 @@ def test_a_renamed_program_rewrites_every_handoff_that_names_it(
                 "  select id from marketo.program order by id limit 3)"
             ).fetchone()
         assert renamed is not None and renamed[0] == 3
-        _dbt_build(tmp_path / name, DAY_END, "--select", "int_handoff_engagement", *extra)
+        _dbt_build(
+            tmp_path / name,
+            DAY_END,
+            "--select",
+            "+int_campaign_records",
+            "int_handoff_engagement",
+            *extra,
+        )
         runs[name] = database
     mentions = _rows(
         runs["incremental"],

@@ -1,9 +1,12 @@
-{#- The engagement behind each MQL, one row per person and MQL cycle: the MAS activities of the
-    90 days before the MQL, within the cycle, counted and listed as mart_handoff_context shows
-    them to the rep.
+{#- The engagement behind each MQL, one row per person and MQL cycle: the activities the MAS of
+    record (int_source_system_roles) recorded in the 90 days before the MQL, within the cycle
+    (int_marketing_activities_attributed), counted and listed as mart_handoff_context shows them
+    to the rep: by neutral activity type, named in the system's own words (source_activity_type).
+    Program names come from the conformed campaigns through the activity's program (its own, or
+    its smart campaign's).
     Incremental by person (macros/incremental/person_inputs.sql): a run re-derives the persons
-    with an MQL whose activities or cycles changed since the last; a renamed program or campaign
-    re-derives everyone. -#}
+    with an MQL whose activities or cycles changed since the last; a renamed program or campaign,
+    or another MAS of record, re-derives everyone. -#}
 {{ config(
     materialized="incremental",
     incremental_strategy=revenue_funnel.reprocessing_strategy(),
@@ -37,20 +40,28 @@ cycles as (
     where mql_at is not null
 ),
 
+mas_of_record as (
+    select source_system
+    from {{ ref('int_source_system_roles') }}
+    where role = 'mas' and is_of_record
+),
+
 -- Read through the persons to derive: a lookup in a small set, not an anti-join of every
 -- activity with the stored rows.
 activities as (
     select attributed.*
-    from {{ ref('int_marketo_activities_attributed') }} as attributed
-    where attributed.person_key in (select persons_to_derive.person_key from persons_to_derive)
+    from {{ ref('int_marketing_activities_attributed') }} as attributed
+    where
+        attributed.person_key in (select persons_to_derive.person_key from persons_to_derive)
+        and attributed.source_system in (select mas_of_record.source_system from mas_of_record)
 ),
 
 programs as (
-    select * from {{ ref('stg_marketo__programs') }}
-),
-
-mas_campaigns as (
-    select * from {{ ref('stg_marketo__campaigns') }}
+    select
+        source_system,
+        campaign_id as program_id,
+        campaign_name as program_name
+    from {{ ref('int_campaign_records') }}
 ),
 
 inputs as (
@@ -71,21 +82,26 @@ engagement as (
         cycles.person_key,
         cycles.cycle_number,
         activities.activity_type,
-        activities.primary_attribute_value,
+        activities.source_activity_type,
+        activities.asset_name,
         activities.new_value,
         case
-            when activities.activity_type = 'change_score'
+            when activities.activity_type = 'score_change'
                 then {{ dbt.concat(["'score '", "coalesce(activities.new_value, '')"]) }}
-            when activities.activity_type = 'change_data_value'
-                then {{ dbt.concat(["activities.primary_attribute_value", "' = '",
+            when activities.activity_type in ('status_change', 'field_change')
+                then {{ dbt.concat(["activities.asset_name", "' = '",
                                     "coalesce(activities.new_value, '')"]) }}
-            else coalesce(activities.primary_attribute_value, '')
+            else coalesce(activities.asset_name, '')
         end as activity_detail,
         activities.activity_at,
-        coalesce(programs.program_name, campaign_programs.program_name) as program_name,
+        programs.program_name,
+        -- Ids are text: the shorter first orders numeric ids as numbers.
         row_number() over (
             partition by cycles.person_key, cycles.cycle_number
-            order by activities.activity_at desc, activities.activity_id desc
+            order by
+                activities.activity_at desc,
+                length(activities.activity_id) desc,
+                activities.activity_id desc
         ) as recency
     from cycles
     inner join activities
@@ -95,11 +111,9 @@ engagement as (
             cycles.person_key = previous_cycle_end.person_key
             and cycles.cycle_number = previous_cycle_end.cycle_number
     left join programs
-        on activities.program_id = programs.program_id
-    left join mas_campaigns
-        on activities.campaign_id = mas_campaigns.campaign_id
-    left join programs as campaign_programs
-        on mas_campaigns.program_id = campaign_programs.program_id
+        on
+            activities.source_system = programs.source_system
+            and activities.program_id = programs.program_id
     where
         activities.activity_at <= cycles.mql_at
         and activities.activity_at
@@ -108,7 +122,7 @@ engagement as (
             previous_cycle_end.started_after is null
             or activities.activity_at > previous_cycle_end.started_after
         )
-        and activities.activity_type not in ('merge_leads', 'delete_lead')
+        and activities.activity_type not in ('merge', 'delete')
 ),
 
 summarised as (
@@ -116,15 +130,15 @@ summarised as (
         person_key,
         cycle_number,
         count(*) as activities_before_mql,
-        sum(case when activity_type = 'fill_out_form' then 1 else 0 end) as form_fills,
-        sum(case when activity_type = 'click_email' then 1 else 0 end) as email_clicks,
-        sum(case when activity_type = 'visit_webpage' then 1 else 0 end) as web_visits,
-        sum(case when activity_type = 'change_status_in_progression' then 1 else 0 end)
+        sum(case when activity_type = 'form_fill' then 1 else 0 end) as form_fills,
+        sum(case when activity_type = 'email_click' then 1 else 0 end) as email_clicks,
+        sum(case when activity_type = 'web_visit' then 1 else 0 end) as web_visits,
+        sum(case when activity_type = 'program_status' then 1 else 0 end)
             as program_successes,
         {{ dbt.listagg(
             "case when recency <= " ~ recent_activities ~ " then "
             ~ dbt.concat(["substring(cast(activity_at as " ~ dbt.type_string() ~ "), 1, 16)",
-                          "' '", "activity_type", "': '", "activity_detail"]) ~ " end",
+                          "' '", "source_activity_type", "': '", "activity_detail"]) ~ " end",
             "' | '",
             "order by recency"
         ) }} as recent_activities
@@ -137,14 +151,14 @@ distinct_items as (
         person_key,
         cycle_number,
         case
-            when activity_type = 'fill_out_form' then 'form'
-            when activity_type in ('click_email', 'visit_webpage') then 'content'
+            when activity_type = 'form_fill' then 'form'
+            when activity_type in ('email_click', 'web_visit') then 'content'
         end as item_kind,
-        primary_attribute_value as item
+        asset_name as item
     from engagement
     where
-        activity_type in ('fill_out_form', 'click_email', 'visit_webpage')
-        and primary_attribute_value is not null
+        activity_type in ('form_fill', 'email_click', 'web_visit')
+        and asset_name is not null
 
     union all
 
@@ -179,7 +193,7 @@ score_trajectory as (
         cycle_number,
         {{ dbt.listagg("new_value", "' > '", "order by recency desc") }} as score_trajectory
     from engagement
-    where activity_type = 'change_score'
+    where activity_type = 'score_change'
     group by person_key, cycle_number
 ),
 

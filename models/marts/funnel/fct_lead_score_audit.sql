@@ -17,13 +17,14 @@ cycles as (
     select * from {{ ref('fct_lead_cycles') }}
 ),
 
+-- The score the MAS recorded after each change (a score_change activity's new value).
 mas_scores as (
     select
         person_key,
         activity_at,
         {{ dbt.safe_cast('new_value', dbt.type_int()) }} as mas_score
-    from {{ ref('int_marketo_activities_attributed') }}
-    where activity_type = 'change_score'
+    from {{ ref('int_marketing_activities_attributed') }}
+    where activity_type = 'score_change'
 ),
 
 per_cycle as (
