@@ -1,59 +1,54 @@
-{#- The governed person attributes each source record system holds, by the source_system of
-    int_persons_resolved: what int_person_attribute_candidates unpivots. -#}
+{#- The governed person attributes int_person_attribute_candidates unpivots, by the conformed
+    interface they are read from (int_person_records): every system's person records offer every governed attribute
+    they hold (a null is no candidate), whatever system or role they come from. -#}
 {% macro person_attribute_sources() -%}
     {{ return({
-        "crm_lead": ["email", "first_name", "last_name", "company", "country", "title", "owner_id",
-                     "lead_source", "number_of_employees", "industry"],
-        "crm_contact": ["email", "first_name", "last_name", "company", "country", "title",
-                        "owner_id", "lead_source", "number_of_employees", "industry"],
-        "mas_lead": ["email", "first_name", "last_name", "company", "country", "title",
-                     "lead_source", "is_unsubscribed", "lead_score", "number_of_employees",
-                     "industry"],
+        "person_records": ["email", "first_name", "last_name", "company", "country", "title",
+                           "owner_id", "lead_source", "is_unsubscribed", "lead_score",
+                           "number_of_employees", "industry"],
     }) }}
 {%- endmacro %}
 
 
-{#- One source's records as int_person_attribute_candidates reads them: record_id,
-    source_system ('crm' or 'mas'), updated_at and the source's attributes
-    (person_attribute_sources), each a column of the record table of the same name, except a
-    contact's company, size and industry, which are its account's (a contact has none of its
-    own). -#}
+{#- One source's records as int_person_attribute_candidates reads them: source_system (the
+    system's name), record_type, record_id, updated_at and the source's attributes
+    (person_attribute_sources), each the conformed column of the same name, except a record's
+    company, size and industry when it has none of its own: then its account's (same system),
+    as a contact's firmographics are its company's. -#}
 {% macro person_attribute_records(source) -%}
-    {%- set attributes = revenue_funnel.person_attribute_sources()[source] -%}
-    {%- if source == "crm_contact" -%}
-        {%- set from_account = {
-            "company": "crm_accounts.account_name",
-            "number_of_employees": "crm_accounts.number_of_employees",
-            "industry": "crm_accounts.industry",
-        } -%}
+    {%- set attributes = revenue_funnel.person_attribute_sources().get(source) -%}
+    {%- if attributes is none -%}
+        {{ exceptions.raise_compiler_error(
+            "person_attribute_records: unknown source '" ~ source ~ "'; known sources: "
+            ~ (revenue_funnel.person_attribute_sources().keys() | list | join(", "))
+            ~ " (macros/identity/person_attribute_records.sql)."
+        ) }}
+    {%- endif -%}
+    {%- set from_account = {
+        "company": "account_name",
+        "number_of_employees": "number_of_employees",
+        "industry": "industry",
+    } -%}
         select
-            crm_contacts.contact_id as record_id,
-            'crm' as source_system,
-            crm_contacts.last_modified_at as updated_at,
+            person_records.source_system,
+            person_records.record_type,
+            person_records.record_id,
+            person_records.updated_at,
             {%- for attribute in attributes %}
-            {{ from_account.get(attribute, "crm_contacts." ~ attribute) }} as {{ attribute }}
+            {%- if attribute in from_account %}
+            coalesce(
+                person_records.{{ attribute }}, accounts.{{ from_account[attribute] }}
+            ) as {{ attribute }}
+            {%- else %}
+            person_records.{{ attribute }}
+            {%- endif %}
             {{- "," if not loop.last }}
             {%- endfor %}
-        from {{ ref('stg_salesforce__contacts') }} as crm_contacts
-        left join {{ ref('stg_salesforce__accounts') }} as crm_accounts
-            on crm_contacts.account_id = crm_accounts.account_id
-    {%- elif source == "crm_lead" -%}
-        select
-            lead_id as record_id,
-            'crm' as source_system,
-            last_modified_at as updated_at,
-            {{ attributes | join(", ") }}
-        from {{ ref('stg_salesforce__leads') }}
-    {%- elif source == "mas_lead" -%}
-        select
-            cast(lead_id as {{ dbt.type_string() }}) as record_id,
-            'mas' as source_system,
-            updated_at,
-            {{ attributes | join(", ") }}
-        from {{ ref('stg_marketo__leads') }}
-    {%- else -%}
-        {{ exceptions.raise_compiler_error("person_attribute_records: unknown source " ~ source) }}
-    {%- endif -%}
+        from {{ ref('int_person_records') }} as person_records
+        left join {{ ref('int_account_records') }} as accounts
+            on
+                person_records.source_system = accounts.source_system
+                and person_records.account_id = accounts.account_id
 {%- endmacro %}
 
 
@@ -66,6 +61,7 @@
     from ({{ revenue_funnel.person_attribute_records(source) }}) as records
     inner join {{ persons }} as persons
         on
-            persons.source_system = '{{ source }}'
+            records.source_system = persons.record_system
+            and records.record_type = persons.record_type
             and records.record_id = persons.source_record_id
 {%- endmacro %}

@@ -1,10 +1,10 @@
 """The industry breakdown of the lead-cycle KPIs: a cycle's industry is the person's own (the
-governed attribute dim_person.industry, survived from the CRM lead, the contact's account or the
-Marketo lead), else their CRM account's. An account's industry alone is known mostly for persons
-who converted, which would make every known industry look like it converts far better than
-'unknown' (survivorship bias). The generator draws industry independently of how far a person
-gets, so every industry should convert about like the total and carry about its share of
-persons."""
+governed attribute dim_person.industry, survived from the Salesforce lead, the contact's account
+or the Marketo lead, Salesforce first), else their CRM account's. An account's industry alone is
+known mostly for persons who converted, which would make every known industry look like it
+converts far better than 'unknown' (survivorship bias). The generator draws industry
+independently of how far a person gets, so every industry should convert about like the total
+and carry about its share of persons."""
 
 from __future__ import annotations
 
@@ -59,8 +59,10 @@ def test_generated_leads_carry_an_industry(built: tuple[Path, PipelineOutcome]) 
 
 
 def test_industry_survives_from_the_crm_before_marketo(persons: pd.DataFrame) -> None:
-    rule = seed("survivorship_rules").set_index("attribute").loc["industry"]
-    assert (rule["preferred_system"], rule["tie_break"]) == ("crm", "most_recent_non_null")
+    rules = seed("survivorship_rules")
+    industry = rules[rules["attribute"] == "industry"].set_index("system")
+    assert industry.loc["salesforce", "preference"] < industry.loc["marketo", "preference"]
+    assert set(industry["tie_break"]) == {"most_recent_non_null"}
     assert persons["industry"].notna().mean() > 0.95
     assert set(persons["industry"].dropna()) <= set(vocabulary.INDUSTRIES)
     in_crm = persons[persons["is_known_to_crm"] & persons["industry"].notna()]

@@ -1,5 +1,7 @@
-{#- One value per person and governed attribute: the preferred system's most recently updated
-    non-null value, else the other system's (survivorship_rules).
+{#- One value per person and governed attribute: the value of the most preferred system for the
+    attribute (survivorship_rules: a preference per attribute and system, so one agreement covers
+    every pairing of systems; a system without a row comes after every ranked one), the most
+    recently updated non-null value among equally preferred ones.
     Incremental by person (macros/incremental/person_inputs.sql): a run re-derives the persons
     whose candidate values changed since the last; an edited survivorship_rules re-derives
     everyone. -#}
@@ -27,6 +29,10 @@ rules as (
     select * from {{ ref('survivorship_rules') }}
 ),
 
+governed_attributes as (
+    select distinct attribute from rules
+),
+
 ranked as (
     select
         candidates.person_key,
@@ -36,13 +42,18 @@ ranked as (
         row_number() over (
             partition by candidates.person_key, candidates.attribute_name
             order by
-                case when candidates.source_system = rules.preferred_system then 0 else 1 end asc,
+                case when rules.preference is null then 1 else 0 end asc,
+                cast(rules.preference as {{ dbt.type_int() }}) asc,
                 candidates.updated_at desc nulls last,
                 candidates.attribute_value asc
         ) as preference_rank
     from candidates
-    inner join rules
-        on candidates.attribute_name = rules.attribute
+    inner join governed_attributes
+        on candidates.attribute_name = governed_attributes.attribute
+    left join rules
+        on
+            candidates.attribute_name = rules.attribute
+            and candidates.source_system = rules.system
 ),
 
 final as (

@@ -1,9 +1,11 @@
-{#- One row per real person across both systems, with survived attributes and which system
-    supplied each governed attribute, and who they are as a buyer: the industry of their company
-    (survived from the lead, the contact's account or the Marketo lead, as every person has one
-    whether or not they became a contact), the persona their title maps to (seed personas: the
-    matching pattern of lowest priority; `unclassified` when none matches, `unknown` without a
-    title) and the size band of their company (seed company_sizes). -#}
+{#- One row per real person across the source systems, with survived attributes and which system
+    supplied each governed attribute (by its role word, system_role_words: crm or mas), the
+    person's record ids in the CRM of record (lead, contact, account) and in the MAS of record,
+    and who they are as a buyer: the industry of their company (survived from any of their
+    records, a contact's from its account, so every person has one whether or not they became a
+    contact), the persona their title maps to (seed personas: the matching pattern of lowest
+    priority; `unclassified` when none matches, `unknown` without a title) and the size band of
+    their company (seed company_sizes). Reads only conformed models. -#}
 {%- set governed = ["email", "first_name", "last_name", "company", "country", "title",
                     "owner_id", "lead_source", "is_unsubscribed", "lead_score",
                     "number_of_employees", "industry"] -%}
@@ -18,20 +20,26 @@ survived as (
     select * from {{ ref('int_person_attributes_survived') }}
 ),
 
-crm_leads as (
-    select * from {{ ref('stg_salesforce__leads') }}
+role_words as (
+    {{ revenue_funnel.system_role_words(ref('int_source_system_roles')) }}
 ),
 
-crm_contacts as (
-    select * from {{ ref('stg_salesforce__contacts') }}
+-- Which system is the CRM of record and which the MAS of record (one system may be both).
+systems_of_record as (
+    select
+        source_system,
+        max(case when role = 'crm' and is_of_record then 1 else 0 end) = 1 as is_crm_of_record,
+        max(case when role = 'mas' and is_of_record then 1 else 0 end) = 1 as is_mas_of_record
+    from {{ ref('int_source_system_roles') }}
+    group by source_system
 ),
 
-mas_leads as (
-    select * from {{ ref('stg_marketo__leads') }}
+person_records as (
+    select * from {{ ref('int_person_records') }}
 ),
 
 merged as (
-    select * from {{ ref('int_marketo_leads_merged') }}
+    select * from {{ ref('int_person_records_merged') }}
 ),
 
 segments as (
@@ -51,24 +59,28 @@ records as (
         persons.person_key,
         persons.source_system,
         persons.source_record_id,
-        coalesce(crm_leads.created_at, crm_contacts.created_at, mas_leads.created_at) as created_at,
-        coalesce(crm_contacts.account_id, crm_leads.converted_account_id) as account_id,
+        person_records.record_type,
+        person_records.created_at,
+        case
+            when systems_of_record.is_crm_of_record
+                then coalesce(person_records.account_id, person_records.converted_account_id)
+        end as account_id,
+        coalesce(systems_of_record.is_crm_of_record, false) as is_crm_record,
+        coalesce(systems_of_record.is_mas_of_record, false) as is_mas_record,
         coalesce(merged.is_merged_away, false) as is_merged_away
     from persons
-    left join crm_leads
-        on persons.source_system = 'crm_lead' and persons.source_record_id = crm_leads.lead_id
-    left join crm_contacts
+    left join person_records
         on
-            persons.source_system = 'crm_contact'
-            and persons.source_record_id = crm_contacts.contact_id
-    left join mas_leads
-        on
-            persons.source_system = 'mas_lead'
-            and persons.source_record_id = cast(mas_leads.lead_id as {{ dbt.type_string() }})
+            persons.record_system = person_records.source_system
+            and persons.record_type = person_records.record_type
+            and persons.source_record_id = person_records.record_id
+    left join systems_of_record
+        on persons.record_system = systems_of_record.source_system
     left join merged
         on
-            persons.source_system = 'mas_lead'
-            and persons.source_record_id = cast(merged.lead_id as {{ dbt.type_string() }})
+            persons.record_system = merged.source_system
+            and persons.record_type = merged.record_type
+            and persons.source_record_id = merged.record_id
 ),
 
 ranked_records as (
@@ -77,20 +89,37 @@ ranked_records as (
         row_number() over (
             partition by person_key, source_system, is_merged_away
             order by created_at, source_record_id
-        ) as record_rank
+        ) as record_rank,
+        row_number() over (
+            partition by person_key, is_mas_record, is_merged_away
+            order by created_at, source_record_id
+        ) as mas_record_rank
     from records
 ),
 
+-- The person's record ids in the CRM of record (its lead, its contact) and in the MAS of record:
+-- the earliest created of each that was not merged away. A system playing both roles gives its
+-- record's id to both.
 identities as (
     select
         person_key,
-        max(case when source_system = 'crm_lead' and record_rank = 1 then source_record_id end)
-            as crm_lead_id,
-        max(case when source_system = 'crm_contact' and record_rank = 1 then source_record_id end)
-            as crm_contact_id,
         max(
             case
-                when source_system = 'mas_lead' and not is_merged_away and record_rank = 1
+                when is_crm_record and record_type = 'lead' and not is_merged_away and record_rank = 1
+                    then source_record_id
+            end
+        ) as crm_lead_id,
+        max(
+            case
+                when
+                    is_crm_record and record_type = 'contact' and not is_merged_away
+                    and record_rank = 1
+                    then source_record_id
+            end
+        ) as crm_contact_id,
+        max(
+            case
+                when is_mas_record and not is_merged_away and mas_record_rank = 1
                     then source_record_id
             end
         ) as mas_lead_id,
@@ -101,18 +130,25 @@ identities as (
     group by person_key
 ),
 
+-- The supplying system is published as the role word it plays (crm, mas).
 attributes as (
     select
-        person_key,
+        survived.person_key,
         {% for attribute in governed %}
-            max(case when attribute_name = '{{ attribute }}' then attribute_value end)
-                as {{ attribute }}_value,
-            max(case when attribute_name = '{{ attribute }}' then source_system end)
-                as {{ attribute }}_source_system,
+            max(
+                case
+                    when survived.attribute_name = '{{ attribute }}' then survived.attribute_value
+                end
+            ) as {{ attribute }}_value,
+            max(
+                case when survived.attribute_name = '{{ attribute }}' then role_words.role_word end
+            ) as {{ attribute }}_source_system,
         {% endfor %}
         count(*) as governed_attribute_count
     from survived
-    group by person_key
+    left join role_words
+        on survived.source_system = role_words.source_system
+    group by survived.person_key
 ),
 
 -- Titles are matched once each, not once per person.

@@ -1,10 +1,12 @@
 {#- One row per person record (the CRM of record's leads and contacts, the other systems' records,
     e.g. MAS leads) with the one person it is. Reads only the conformed person records; which
-    system is the CRM of record is int_source_system_roles. Rules, strongest first: a CRM lead and
-    the contact it converted into are one person; a MAS record is the person of the CRM lead or
-    contact whose id it carries (linked_lead_id / linked_contact_id), else of the CRM record with
-    the same normalised email; merged-away records are their survivor's person; records no rule
-    links are people of their own (MAS-only, CRM-only).
+    system is the CRM of record is int_source_system_roles. Rules, strongest first: a record merged
+    away within its system (int_person_records_merged, any system) is its survivor's person; a CRM
+    lead and the contact it converted into are one person; a MAS record is the person of the CRM
+    lead or contact whose id it carries (linked_lead_id / linked_contact_id), else of the CRM
+    record with the same normalised email; records no rule links are people of their own
+    (MAS-only, CRM-only). A merged-away record that still carries an email counts, like any
+    record, when finding the earliest record of that email.
     Records are named `<role>_<record type>` (crm_lead, crm_contact, mas_lead): the role word of
     their system (system_role_words), so person keys stay the same whichever system plays the
     role. -#}
@@ -25,10 +27,17 @@ records as (
         person_records.linked_lead_id,
         person_records.linked_contact_id,
         role_words.role_word || '_' || person_records.record_type as record_kind,
-        role_words.is_crm_of_record
+        role_words.is_crm_of_record,
+        coalesce(merged.survivor_record_id, person_records.record_id) as survivor_record_id,
+        coalesce(merged.is_merged_away, false) as is_merged_away
     from {{ ref('int_person_records') }} as person_records
     inner join role_words
         on person_records.source_system = role_words.source_system
+    left join {{ ref('int_person_records_merged') }} as merged
+        on
+            person_records.source_system = merged.source_system
+            and person_records.record_type = merged.record_type
+            and person_records.record_id = merged.record_id
 ),
 
 crm_leads as (
@@ -61,22 +70,6 @@ mas_leads as (
         created_at
     from records
     where not is_crm_of_record
-),
-
-mas_merged as (
-    select
-        merged.source_system,
-        records.record_kind,
-        merged.record_id as lead_id,
-        merged.survivor_record_id as survivor_lead_id,
-        merged.is_merged_away
-    from {{ ref('int_person_records_merged') }} as merged
-    inner join records
-        on
-            merged.source_system = records.source_system
-            and merged.record_type = records.record_type
-            and merged.record_id = records.record_id
-    where not records.is_crm_of_record
 ),
 
 -- CRM leads sharing an email are one person: the earliest lead anchors them.
@@ -140,7 +133,7 @@ contact_anchor_by_email as (
     group by email
 ),
 
-survivors as (
+mas_matches as (
     select
         mas_leads.source_system,
         mas_leads.record_kind,
@@ -171,40 +164,23 @@ survivors as (
         on mas_leads.email = contact_anchor_by_email.email
 ),
 
-survivor_anchors as (
+mas_anchors as (
     select
-        source_system,
+        record_kind,
         lead_id,
         match_rule,
         coalesce(
             crm_anchor,
             record_kind || ':' || {{ earliest_with_same_email('lead_id', 'email', 'created_at') }}
         ) as anchor
-    from survivors
+    from mas_matches
 ),
 
-mas_records as (
+-- Each record's own anchor by the rules above, before merges.
+own_anchors as (
     select
-        mas_merged.record_kind as source_system,
-        mas_merged.lead_id as source_record_id,
-        coalesce(
-            survivor_anchors.anchor, mas_merged.record_kind || ':' || mas_merged.survivor_lead_id
-        ) as anchor,
-        case
-            when mas_merged.is_merged_away then 'merged_into_survivor'
-            else survivor_anchors.match_rule
-        end as match_rule
-    from mas_merged
-    left join survivor_anchors
-        on
-            mas_merged.source_system = survivor_anchors.source_system
-            and mas_merged.survivor_lead_id = survivor_anchors.lead_id
-),
-
-unioned as (
-    select
-        'crm_lead' as source_system,
-        lead_id as source_record_id,
+        'crm_lead' as record_kind,
+        lead_id as record_id,
         anchor,
         case when anchor = 'crm_lead:' || lead_id then 'own_record' else 'email' end as match_rule
     from lead_anchors
@@ -212,15 +188,51 @@ unioned as (
     union all
 
     select
-        'crm_contact' as source_system,
-        contact_id as source_record_id,
+        'crm_contact' as record_kind,
+        contact_id as record_id,
         anchor,
         match_rule
     from contact_anchors
 
     union all
 
-    select * from mas_records
+    select
+        record_kind,
+        lead_id as record_id,
+        anchor,
+        match_rule
+    from mas_anchors
+),
+
+-- A merged-away record takes its survivor's anchor; a survivor that is not landed anchors its
+-- merged-away records itself.
+unioned as (
+    select
+        records.record_kind as source_system,
+        records.record_id as source_record_id,
+        records.source_system as record_system,
+        records.record_type,
+        case
+            when records.is_merged_away
+                then coalesce(
+                    survivor_anchors_of_record.anchor,
+                    records.record_kind || ':' || records.survivor_record_id
+                )
+            else own_anchors.anchor
+        end as anchor,
+        case
+            when records.is_merged_away then 'merged_into_survivor'
+            else own_anchors.match_rule
+        end as match_rule
+    from records
+    inner join own_anchors
+        on
+            records.record_kind = own_anchors.record_kind
+            and records.record_id = own_anchors.record_id
+    left join own_anchors as survivor_anchors_of_record
+        on
+            records.record_kind = survivor_anchors_of_record.record_kind
+            and records.survivor_record_id = survivor_anchors_of_record.record_id
 ),
 
 final as (
@@ -228,6 +240,8 @@ final as (
         {{ dbt.hash('anchor') }} as person_key,
         source_system,
         source_record_id,
+        record_system,
+        record_type,
         anchor as person_anchor,
         match_rule
     from unioned
