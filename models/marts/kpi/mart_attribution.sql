@@ -1,8 +1,8 @@
-{#- Touch-level credit for each opportunity under six attribution models. Touches are the
-    marketing touches (MAS program engagements, CRM campaign memberships) of the people behind
-    the opportunity (the converted lead's person and the account's contacts) in the
-    {{ lookback_days }} days before the opportunity was created. Each model's credits sum to 1
-    per opportunity.
+{#- Touch-level credit for each opportunity of the CRM of record under six attribution models.
+    Touches are the marketing touches (MAS program engagements, CRM campaign memberships) of the
+    people behind the opportunity (the person of the lead converted into it and the account's
+    contacts) in the {{ lookback_days }} days before the opportunity was created. Each model's
+    credits sum to 1 per opportunity.
     - first_touch / last_touch: all credit to the first / last touch.
     - linear: equal credit.
     - u_shaped (position-based): 40% first, 40% last, 20% shared by the rest.
@@ -15,17 +15,39 @@
 with
 
 opportunities as (
-    select * from {{ ref('stg_salesforce__opportunities') }}
+    select
+        opportunity_id,
+        opportunity_type,
+        crm_account_id as account_id,
+        amount,
+        is_won,
+        created_at
+    from {{ ref('int_opportunities') }}
 ),
 
+crm_of_record as (
+    select source_system
+    from {{ ref('int_source_system_roles') }}
+    where role = 'crm' and is_of_record
+),
+
+-- The person of each lead of the CRM of record that converted into an opportunity, as
+-- int_persons_resolved keys its records: by system, record type and record id.
 converted_leads as (
     select
-        leads.converted_opportunity_id as opportunity_id,
+        person_records.converted_opportunity_id as opportunity_id,
         persons.person_key
-    from {{ ref('stg_salesforce__leads') }} as leads
+    from {{ ref('int_person_records') }} as person_records
+    inner join crm_of_record
+        on person_records.source_system = crm_of_record.source_system
     inner join {{ ref('int_persons_resolved') }} as persons
-        on persons.source_system = 'crm_lead' and leads.lead_id = persons.source_record_id
-    where leads.converted_opportunity_id is not null
+        on
+            person_records.source_system = persons.record_system
+            and person_records.record_type = persons.record_type
+            and person_records.record_id = persons.source_record_id
+    where
+        person_records.record_type = 'lead'
+        and person_records.converted_opportunity_id is not null
 ),
 
 account_people as (
