@@ -20,6 +20,7 @@ import pyarrow as pa
 from orchestration.engines import marts
 from orchestration.engines.postgres import PostgresServer
 from orchestration.engines.raw_tables import copy_raw_to_postgres, export_raw_to_parquet
+from orchestration.engines.spark import MODELS_ONLY
 from orchestration.settings import PROJECT_DIR, WORKING_FILE
 
 
@@ -75,22 +76,31 @@ def _run(command: list[str], environment: dict[str, str], cwd: Path) -> tuple[bo
     return completed.returncode == 0, completed.stdout + completed.stderr
 
 
-def _build_command(engine: str, dbt_vars: str | None) -> list[str]:
+def _build_command(engine: str, dbt_vars: str | None, models_only: bool) -> list[str]:
     command = ["dbt", "build", "--project-dir", str(PROJECT_DIR), "--target", engine]
+    command += MODELS_ONLY if models_only else []
     return command + (["--vars", dbt_vars] if dbt_vars else [])
 
 
-def build_on_duckdb(warehouse_dir: Path, work_dir: Path, dbt_vars: str | None) -> EngineBuild:
+def build_on_duckdb(
+    warehouse_dir: Path, work_dir: Path, dbt_vars: str | None, models_only: bool = False
+) -> EngineBuild:
     """Build in the working DuckDB database that holds the raw tables, as `funnel run` does."""
     started = time.monotonic()
     environment = _environment(work_dir, "duckdb", {"FUNNEL_WAREHOUSE_DIR": str(warehouse_dir)})
-    succeeded, output = _run(_build_command("duckdb", dbt_vars), environment, PROJECT_DIR)
+    succeeded, output = _run(
+        _build_command("duckdb", dbt_vars, models_only), environment, PROJECT_DIR
+    )
     built = marts.duckdb_marts(warehouse_dir / WORKING_FILE) if succeeded else {}
     return EngineBuild("duckdb", succeeded, time.monotonic() - started, output, built)
 
 
 def build_on_postgres(
-    raw_warehouse: Path, server: PostgresServer, work_dir: Path, dbt_vars: str | None
+    raw_warehouse: Path,
+    server: PostgresServer,
+    work_dir: Path,
+    dbt_vars: str | None,
+    models_only: bool = False,
 ) -> EngineBuild:
     """Copy the raw tables into the server's database, build, read the marts."""
     started = time.monotonic()
@@ -98,14 +108,18 @@ def build_on_postgres(
     try:
         copy_raw_to_postgres(raw_warehouse, connection)
         environment = _environment(work_dir, "postgres", server.environment())
-        succeeded, output = _run(_build_command("postgres", dbt_vars), environment, PROJECT_DIR)
+        succeeded, output = _run(
+            _build_command("postgres", dbt_vars, models_only), environment, PROJECT_DIR
+        )
         built = marts.postgres_marts(connection) if succeeded else {}
     finally:
         connection.close()
     return EngineBuild("postgres", succeeded, time.monotonic() - started, output, built)
 
 
-def build_on_spark(raw_warehouse: Path, work_dir: Path, dbt_vars: str | None) -> EngineBuild:
+def build_on_spark(
+    raw_warehouse: Path, work_dir: Path, dbt_vars: str | None, models_only: bool = False
+) -> EngineBuild:
     """Land the raw tables, build and export the marts in one local Spark session (one JVM),
     whose metastore and warehouse live in `work_dir/spark`."""
     started = time.monotonic()
@@ -126,6 +140,8 @@ def build_on_spark(raw_warehouse: Path, work_dir: Path, dbt_vars: str | None) ->
     ]
     if dbt_vars:
         command += ["--vars", dbt_vars]
+    if models_only:
+        command.append("--models-only")
     succeeded, output = _run(command, environment, spark_dir)
     built = marts.parquet_marts(export_dir) if succeeded else {}
     return EngineBuild("spark", succeeded, time.monotonic() - started, output, built)

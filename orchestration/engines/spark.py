@@ -3,6 +3,7 @@ export the marts, all in one process, so the Spark session (a JVM with its Hive 
 warehouse directory under `$FUNNEL_SPARK_DIR`) starts once and every step sees the same tables.
 
     python -m orchestration.engines.spark --raw-parquet DIR --export DIR [--vars YAML]
+        [--models-only]
 
 `--raw-parquet` holds `<schema>.<table>.parquet` files (see raw_tables.export_raw_to_parquet);
 each mart of schema `marts` is written to `--export/<table>/` as parquet.
@@ -37,7 +38,13 @@ def load_arguments(tables: list[RawTable], parquet_dir: Path) -> dict[str, Any]:
     }
 
 
-def build(raw_parquet: Path, export_dir: Path, dbt_vars: str | None) -> bool:
+# `dbt build` of the seeds and models alone: a comparison of the marts needs no tests run again.
+MODELS_ONLY = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+
+
+def build(
+    raw_parquet: Path, export_dir: Path, dbt_vars: str | None, models_only: bool = False
+) -> bool:
     """Load, `dbt build` and export in this process. True when every step succeeded."""
     from dbt.cli.main import dbtRunner
 
@@ -50,7 +57,7 @@ def build(raw_parquet: Path, export_dir: Path, dbt_vars: str | None) -> bool:
     if not loaded.success:
         print("Loading the raw tables into Spark failed.", file=sys.stderr)
         return False
-    build_args = ["build", *common]
+    build_args = ["build", *common, *(MODELS_ONLY if models_only else [])]
     if dbt_vars:
         build_args += ["--vars", dbt_vars]
     built = runner.invoke(build_args)
@@ -80,8 +87,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--raw-parquet", type=Path, required=True)
     parser.add_argument("--export", type=Path, required=True)
     parser.add_argument("--vars", default=None, help="dbt --vars for the build")
+    parser.add_argument(
+        "--models-only", action="store_true", help="seeds and models, without their tests"
+    )
     options = parser.parse_args(argv)
-    return 0 if build(options.raw_parquet, options.export, options.vars) else 1
+    built = build(options.raw_parquet, options.export, options.vars, options.models_only)
+    return 0 if built else 1
 
 
 if __name__ == "__main__":

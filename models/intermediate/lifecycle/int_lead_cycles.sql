@@ -27,6 +27,14 @@ reasons as (
     where is_verdict
 ),
 
+-- One system as both the CRM and the MAS of record (HubSpot alone): a person has one record, so
+-- which system saw them first can't tell who sourced them.
+record_systems as (
+    select count(distinct source_system) = 1 as crm_is_mas
+    from {{ ref('int_source_system_roles') }}
+    where is_of_record
+),
+
 current_stages as (
     select
         person_key,
@@ -155,9 +163,17 @@ final as (
         or (pivoted.cycle_number = 1 and not persons.is_known_to_crm)
         or (
             pivoted.cycle_number = 1
+            and not record_systems.crm_is_mas
             and persons.mas_lead_id is not null
             and pivoted.lead_at < coalesce(pivoted.sal_at, pivoted.sql_at, pivoted.lead_at)
             and persons.crm_lead_id is null
+        )
+        -- With one record per person, a first cycle sales never worked is marketing's, as a
+        -- person only the MAS knows is when the systems are two.
+        or (
+            pivoted.cycle_number = 1
+            and record_systems.crm_is_mas
+            and coalesce(pivoted.sal_at, pivoted.sql_at, pivoted.opportunity_at) is null
         ) as is_marketing_sourced,
         {% for stage in ["lead", "mql", "sal", "sql", "opportunity"] %}
             case
@@ -170,6 +186,7 @@ final as (
         {% endfor %}
         {{ as_of_timestamp() }} as as_of
     from pivoted
+    cross join record_systems
     inner join persons
         on pivoted.person_key = persons.person_key
     inner join current_stages

@@ -45,6 +45,8 @@ sequenced as (
                 events.event_at,
                 stages.stage_order,
                 case when events.source_system = 'crm' then 0 else 1 end,
+                -- A deal's own event before a lifecycle field the CRM sets at the same instant.
+                case when events.opportunity_id is not null then 0 else 1 end,
                 events.event_type,
                 events.source_record_id
         ) as event_sequence
