@@ -32,7 +32,7 @@ DAY_END = DAY_START + timedelta(days=1)
 INCREMENTAL_MODELS = {
     "staging.stg_marketo__activities": r"synced(_at)?\s*>=",
     "intermediate.int_marketing_activities_attributed": r"synced(_at)?\s*>=",
-    "intermediate.int_stage_events_unioned": r"staged_crm_leads\.crm_lead_id is null",
+    "intermediate.int_stage_events_unioned": r"staged_records\.record_key is null",
     "intermediate.int_lifecycle_stage_entries": r"kept\.person_key = stage_events\.person_key",
     "intermediate.int_lead_score_moments": r"kept\.person_key = scored_activities\.person_key",
     "intermediate.int_person_attribute_candidates": r"kept\.person_key = resolved\.person_key",
@@ -339,8 +339,8 @@ def _differences(database: Path, other: Path, relation: str, columns: str = "*")
     [
         pytest.param(
             "status_stage_map",
-            "crm,Status,Nurture,recycled",
-            "crm,Status,Nurture,lead",
+            "salesforce,Status,Nurture,recycled",
+            "salesforce,Status,Nurture,lead",
             "int_stage_events_unioned",
             id="a CRM status mapped to another stage restages every event",
         ),
@@ -353,8 +353,8 @@ def _differences(database: Path, other: Path, relation: str, columns: str = "*")
         ),
         pytest.param(
             "survivorship_rules",
-            "company,crm,most_recent_non_null",
-            "company,mas,most_recent_non_null",
+            "company,salesforce,1,most_recent_non_null",
+            "company,salesforce,4,most_recent_non_null",
             "int_person_attributes_survived",
             id="another system owning an attribute re-derives every person's values",
         ),
