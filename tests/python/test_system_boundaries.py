@@ -1,8 +1,9 @@
 """A source system lives in its own folders: its staging models and contract
-(`models/staging/<system>/`), its conformed models (`models/intermediate/conformed/<system>/`),
-its raw gate suites (`gx/suites/raw/<system>__*`), the generator that renders it
-(`orchestration/raw/generator/`) and its seeds' rows. Everything else reads the conformed
-interfaces and the role configuration, so the next system comes in without touching the funnel.
+(`models/staging/<system>/`), its staging macros (`macros/staging/<system>/`), its conformed
+models (`models/intermediate/conformed/<system>/`), its raw gate suites
+(`gx/suites/raw/<system>__*`), the generator that renders it (`orchestration/raw/generator/`)
+and its seeds' rows. Everything else reads the conformed interfaces and the role configuration,
+so the next system comes in without touching the funnel.
 
 The count of lines elsewhere that still name a system only goes down: lower CEILING when you
 remove some, never raise it."""
@@ -29,7 +30,7 @@ def _is_the_systems_own(path: str, systems: tuple[str, ...]) -> bool:
     parts = path.split("/")
     if path.startswith("orchestration/raw/generator/"):
         return True
-    if path.startswith("models/staging/"):
+    if path.startswith(("models/staging/", "macros/staging/")):
         return parts[2] in systems
     if path.startswith("models/intermediate/conformed/") and len(parts) > 4:
         return parts[3] in systems
