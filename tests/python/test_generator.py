@@ -37,13 +37,14 @@ OPPORTUNITY_STAGES = (
 )
 
 
-def _agreed_reasons(system: str) -> str:
-    """The reason values seeds/feedback_reasons.csv agrees for `system`, as a SQL list."""
+def _agreed_reasons(system: str, applies_to: str) -> str:
+    """The reason values seeds/feedback_reasons.csv agrees for `system` on what they apply to
+    (person verdicts, opportunity loss reasons), as a SQL list."""
     with (PROJECT_DIR / "seeds" / "feedback_reasons.csv").open(newline="") as handle:
         return ", ".join(
             sql_string(row["reason_value"])
             for row in csv.DictReader(handle)
-            if row["system"] == system
+            if row["system"] == system and row["applies_to"] == applies_to
         )
 
 
@@ -53,8 +54,8 @@ def default_tables() -> list:
     return [table for table in contract_tables() if table.source in DEFAULT_SYSTEMS]
 
 
-AGREED_LEAD_REASONS = _agreed_reasons("crm")
-AGREED_LOSS_REASONS = _agreed_reasons("crm_opportunity")
+AGREED_LEAD_REASONS = _agreed_reasons("salesforce", "person")
+AGREED_LOSS_REASONS = _agreed_reasons("salesforce", "opportunity")
 
 
 @pytest.fixture(scope="module")

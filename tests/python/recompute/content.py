@@ -158,7 +158,11 @@ def closed_deals(raw: RawTables, cycles: pd.DataFrame) -> pd.DataFrame:
     )
     person_of = carried.drop_duplicates("opportunity_id").set_index("opportunity_id")["person"]
     status_map = seed("status_stage_map")
-    closing_stages = status_map[status_map["stage_code"].isin(CLOSED_STAGES)]["status_value"]
+    closing_stages = status_map[
+        (status_map["system"] == "salesforce")
+        & (status_map["field"] == "StageName")
+        & status_map["stage_code"].isin(CLOSED_STAGES)
+    ]["status_value"]
     history = raw.table("salesforce.opportunity_history")
     history = history[history["stage_name"].isin(set(closing_stages))]
     last_closed = (

@@ -27,12 +27,17 @@ def _trimmed(values: pd.Series) -> pd.Series:
     return text.mask(text == "")
 
 
-def _categorised(reasons: pd.DataFrame, system_of: pd.Series) -> pd.DataFrame:
+def _categorised(reasons: pd.DataFrame, system_of: pd.Series, applies_to: str) -> pd.DataFrame:
+    """The agreed category of each reason_value: the feedback_reasons row of the reason's
+    system that applies to `applies_to` (person verdicts or opportunity loss reasons)."""
     agreed = seed("feedback_reasons")
-    category = {(row.system, row.reason_value): row.category_code for row in agreed.itertuples()}
+    category = {
+        (row.system, row.applies_to, row.reason_value): row.category_code
+        for row in agreed.itertuples()
+    }
     reasons = reasons.copy()
     reasons["category_code"] = [
-        category.get((system, value), "unmapped")
+        category.get((system, applies_to, value), "unmapped")
         for system, value in zip(system_of, reasons["reason_value"], strict=True)
     ]
     return reasons
@@ -57,7 +62,7 @@ def reason_events(raw: RawTables) -> pd.DataFrame:
             {
                 "person": recorded["lead_id"].map(person_of_crm_lead),
                 "reason_at": timestamps(recorded["created_date"]),
-                "source_system": "crm",
+                "source_system": "salesforce",
                 "source_record_id": recorded["id"].astype(str),
                 "reason_value": recorded["value"],
             }
@@ -78,7 +83,7 @@ def reason_events(raw: RawTables) -> pd.DataFrame:
                 {
                     "person": current["id"].map(person_of_crm_lead),
                     "reason_at": timestamps(current["last_modified_date"]),
-                    "source_system": "crm",
+                    "source_system": "salesforce",
                     "source_record_id": current["id"].astype(str),
                     "reason_value": current["value"],
                 }
@@ -88,7 +93,8 @@ def reason_events(raw: RawTables) -> pd.DataFrame:
     status_map = seed("status_stage_map")
     ending = set(
         status_map.loc[
-            (status_map.system == "mas") & status_map.stage_code.isin(["recycled", "disqualified"]),
+            (status_map.system == "marketo")
+            & status_map.stage_code.isin(["recycled", "disqualified"]),
             "status_value",
         ]
     )
@@ -106,14 +112,14 @@ def reason_events(raw: RawTables) -> pd.DataFrame:
                 {
                     "person": changes["lead_id"].astype(int).map(person_of_mas_lead),
                     "reason_at": timestamps(changes["activity_date"]),
-                    "source_system": "mas",
+                    "source_system": "marketo",
                     "source_record_id": changes["id"].astype(int).astype(str),
                     "reason_value": changes["value"],
                 }
             )
         )
     reasons = pd.concat(frames, ignore_index=True)
-    reasons = _categorised(reasons, reasons["source_system"])
+    reasons = _categorised(reasons, reasons["source_system"], "person")
     reasons["is_verdict"] = reasons["category_code"] != "not_a_reason"
     return reasons
 
@@ -141,7 +147,7 @@ def cycle_end_reasons(raw: RawTables) -> pd.DataFrame:
         )
     ]
     candidates = candidates.assign(
-        system_rank=(candidates["source_system"] != "crm").astype(int)
+        system_rank=(candidates["source_system"] != "salesforce").astype(int)
     ).sort_values(
         ["person", "cycle_number", "system_rank", "reason_at", "source_record_id"],
         ascending=[True, True, True, False, False],
@@ -175,7 +181,7 @@ def loss_reasons(raw: RawTables) -> pd.DataFrame:
     result = pd.DataFrame(
         {"opportunity_id": frame["id"], "is_lost": is_lost, "reason_value": value}
     )
-    result = _categorised(result, pd.Series("crm_opportunity", index=result.index))
+    result = _categorised(result, pd.Series("salesforce", index=result.index), "opportunity")
     result["loss_reason_category"] = (
         result["category_code"]
         .where(result["reason_value"].notna(), "not_recorded")

@@ -151,11 +151,11 @@ def stage_events(raw: RawTables, people: People) -> pd.DataFrame:
     """Every event that moves a person through the funnel: person, event_at, stage_code,
     source_system (crm/mas), event_type, source_record_id, opportunity_id."""
     status_map = seed("status_stage_map")
-    crm_map = status_map[status_map.system == "crm"].set_index("status_value")["stage_code"]
-    mas_map = status_map[status_map.system == "mas"].set_index("status_value")["stage_code"]
-    opp_map = status_map[status_map.system == "crm_opportunity"].set_index("status_value")[
-        "stage_code"
-    ]
+    lead_status = (status_map.system == "salesforce") & (status_map.field == "Status")
+    crm_map = status_map[lead_status].set_index("status_value")["stage_code"]
+    mas_map = status_map[status_map.system == "marketo"].set_index("status_value")["stage_code"]
+    stage_name = (status_map.system == "salesforce") & (status_map.field == "StageName")
+    opp_map = status_map[stage_name].set_index("status_value")["stage_code"]
     crm_leads = people.crm_leads
     person_of_crm_lead = dict(zip(crm_leads["id"], crm_leads["anchor"], strict=True))
     mas = people.mas_leads
@@ -360,7 +360,9 @@ def opportunity_states_at(raw: RawTables, instant: pd.Timestamp) -> pd.DataFrame
     state = history.drop_duplicates("opportunity_id", keep="last").copy()
     status_map = seed("status_stage_map")
     closed = status_map[
-        (status_map.system == "crm_opportunity") & status_map.stage_code.isin(CLOSED_STAGES)
+        (status_map.system == "salesforce")
+        & (status_map.field == "StageName")
+        & status_map.stage_code.isin(CLOSED_STAGES)
     ]["status_value"]
     state["is_open"] = ~state["stage_name"].isin(set(closed))
     state["close_date"] = pd.to_datetime(state["close_date"]).astype("datetime64[us]")
