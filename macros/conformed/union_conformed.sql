@@ -139,7 +139,7 @@ union all
 
 {#- One row per configured system with the role word its records are known by in identity keys
     and in the published `source_system` values of marts (crm, mas): the role the system is of
-    record for, the CRM role first (a system playing both, HubSpot alone, is `crm`); a system of
+    record for, the CRM role first (a system playing both, landed alone, is `crm`); a system of
     record for neither is known by its preferred role. `roles` is a relation like
     int_source_system_roles. -#}
 {% macro system_role_words(roles) -%}
@@ -148,7 +148,9 @@ union all
         case
             when max(case when role = 'crm' and is_of_record then 1 else 0 end) = 1 then 'crm'
             when max(case when role = 'mas' and is_of_record then 1 else 0 end) = 1 then 'mas'
-            else min(case when preference = 1 then role end)
+            -- A landed system that plays no role of record (a third system beside a CRM and a
+            -- MAS of record) keeps a role word of its own, so its records still resolve.
+            else min(role)
         end as role_word,
         max(case when role = 'crm' and is_of_record then 1 else 0 end) = 1 as is_crm_of_record
     from {{ roles }}
