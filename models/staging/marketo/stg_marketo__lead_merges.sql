@@ -1,5 +1,5 @@
 {#- One row per lead merged away: `merge_ids` (`[12]`, `[12,13]`) lists the leads the merge
-    folded into the surviving `lead_id`. Merges chain; int_marketo_leads_merged follows them. -#}
+    folded into the surviving `lead_id`. Merges chain; int_person_records_merged follows them. -#}
 with
 
 source as (
