@@ -63,9 +63,22 @@ def _locked(command: str, handler: Callable[[argparse.Namespace, str], int]) -> 
     return run
 
 
-def _parse_systems(value: str) -> tuple[str, ...]:
-    from orchestration.raw.generator import SystemsError, parse_systems
+# `--systems default` (and no --systems): the generator's default combination.
+DEFAULT_SYSTEMS_ARGUMENT = "default"
 
+
+def _contract_systems_text() -> str:
+    """The systems of the raw contract, from the staging folders (no contract parse)."""
+    from orchestration.raw.contract import discover_source_files
+
+    return ", ".join(discover_source_files())
+
+
+def _parse_systems(value: str) -> tuple[str, ...]:
+    from orchestration.raw.generator import DEFAULT_SYSTEMS, SystemsError, parse_systems
+
+    if value.strip().lower() == DEFAULT_SYSTEMS_ARGUMENT:
+        return DEFAULT_SYSTEMS
     try:
         return parse_systems(value)
     except SystemsError as error:
@@ -256,19 +269,21 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--systems",
         type=_parse_systems,
-        default=("salesforce", "marketo"),
+        default=DEFAULT_SYSTEMS_ARGUMENT,
         metavar="SYSTEMS",
-        help="the source systems to land: salesforce,marketo (default), hubspot (CRM and "
-        "marketing automation in one), or salesforce,hubspot (HubSpot as the marketing "
-        "automation); the other systems' raw tables are dropped",
+        help=f"the source systems to land, comma-separated, among {_contract_systems_text()}: a "
+        "CRM and a marketing automation system, or one system that is both (a combination the "
+        "generator does not render is refused, naming the valid ones); default: the "
+        "generator's default pair. The other systems' raw tables are dropped",
     )
     generate.set_defaults(handler=_locked("generate", _generate))
 
     load = commands.add_parser(
-        "load", help="load PATH/<system>/*.csv|parquet: any of salesforce/, marketo/, hubspot/"
+        "load",
+        help=f"load PATH/<system>/*.csv|parquet, any of the systems {_contract_systems_text()}",
     )
     load.add_argument(
-        "path", help="folder with a subfolder per source system (salesforce/, marketo/, hubspot/)"
+        "path", help="folder with a subfolder per source system (<system>/, any subset)"
     )
     load.set_defaults(handler=_locked("load", _load))
 

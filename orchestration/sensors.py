@@ -20,7 +20,7 @@ from orchestration.settings import landing_dir
 
 # Files younger than this may still be being written: wait for the next tick.
 LANDING_SETTLE_SECONDS = 30
-# One folder per system of the raw contract (salesforce/, marketo/, hubspot/), any subset.
+# One folder per system of the raw contract (`<system>/`), any subset.
 SOURCE_FOLDERS = contract_systems()
 FOLDERS_TEXT = ", ".join(f"{system}/" for system in SOURCE_FOLDERS)
 

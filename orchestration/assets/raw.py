@@ -1,6 +1,6 @@
 """Raw tables of the source systems as assets.
 
-One asset per contract table, keyed like the dbt sources (`salesforce/lead`, `hubspot/contact`),
+One asset per contract table, keyed like the dbt sources (`<system>/<table>`),
 so the dbt models hang below them in the graph. Materializing them either checks tables already
 landed by an ELT connector (the default), generates synthetic data, or loads a folder of files.
 Any subset of the systems may be landed; the required tables of a landed system must be there.
@@ -49,8 +49,9 @@ class RawTablesConfig(Config):
     faults: bool = Field(default=False, description="Inject the documented bad records.")
     systems: str | None = Field(
         default=None,
-        description="Systems to generate for source=generate, comma-separated "
-        "(salesforce,marketo | hubspot | salesforce,hubspot). Default: salesforce,marketo.",
+        description="Systems to generate for source=generate, comma-separated: a CRM and a "
+        "marketing automation system, or one system playing both (`funnel generate --help` "
+        "lists the combinations). Default: the generator's default combination.",
     )
 
 

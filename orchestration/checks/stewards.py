@@ -1,6 +1,6 @@
 """Who answers for what: `seeds/data_stewards.csv` (domain, optionally one table -> steward).
 
-A row whose `table_name` is a source system (`hubspot`) covers every raw table of that system,
+A row whose `table_name` is a source system (`<system>`) covers every raw table of that system,
 and its domain is the system's steward domain (`system_domain`): adding a system adds its row.
 """
 
@@ -62,15 +62,6 @@ def _field_key(field: str) -> str:
     return connector_column_name(field)
 
 
-# The suite parameters the Salesforce and Marketo suites used before the parameters named
-# systems, kept for callers that still read them.
-_LEGACY_STATUS_PARAMETERS = {
-    "crm_status_values": ("salesforce", "status"),
-    "mas_status_values": ("marketo", "lead_status"),
-    "opportunity_stage_values": ("salesforce", "stage_name"),
-}
-
-
 def _status_rows() -> list[tuple[str, str, str, str]]:
     """(system, field key, status value, stage code) of every status mapping row; the stage code
     is '' for a value agreed to mean no stage (it is still a mapped value)."""
@@ -83,14 +74,11 @@ def _status_rows() -> list[tuple[str, str, str, str]]:
 
 def mapped_status_values() -> dict[str, list[str]]:
     """Suite parameters from the status mapping agreement: the values each system may use in each
-    field, as `<system>_<field>_values` (`hubspot_lifecyclestage_values`,
-    `salesforce_stage_name_values`), and under the older names `crm_status_values`,
-    `mas_status_values` and `opportunity_stage_values`."""
+    field, as `<system>_<field>_values` (field `Lead Status` -> `<system>_lead_status_values`),
+    for every system the seed names."""
     values: dict[str, list[str]] = {}
     for system, field, value, _ in _status_rows():
         values.setdefault(f"{system}_{field}_values", []).append(value)
-    for legacy, (system, field) in _LEGACY_STATUS_PARAMETERS.items():
-        values[legacy] = list(values.get(f"{system}_{field}_values", []))
     return values
 
 
@@ -108,12 +96,11 @@ def mapped_reason_values() -> dict[str, list[str]]:
 
 
 def frame_values() -> dict[str, list[str]]:
-    """Values of the agreements a frame may name (`{agreed:name}`): the Lead Status values the
-    MAS records when a cycle ends (mapped to a recycled or disqualified stage)."""
-    return {
-        "mas_ended_statuses": [
-            value
-            for system, field, value, stage in _status_rows()
-            if (system, field) == ("marketo", "lead_status") and stage in ENDED_STAGES
-        ],
-    }
+    """Values of the agreements a frame may name (`{agreed:name}`): per system and status field,
+    `<system>_<field>_ended_values`, the values a system records when a cycle ends (mapped to a
+    recycled or disqualified stage), for every system and field the status mapping maps to one."""
+    values: dict[str, list[str]] = {}
+    for system, field, value, stage in _status_rows():
+        if stage in ENDED_STAGES:
+            values.setdefault(f"{system}_{field}_ended_values", []).append(value)
+    return values

@@ -4,13 +4,13 @@ suite: expectation type, kwargs, and `meta.severity` critical|warning|info) besi
 
 A frame selects only the columns the expectations read, with derived columns where a check
 needs a join or a window (a referential check validates `missing_account_id`, null unless the
-account doesn't exist). Placeholders: one per source system, `{salesforce}`, `{marketo}`,
-`{hubspot}` (the raw schema names of orchestration/raw/contract.py), `{marts}`, and
+account doesn't exist). Placeholders: `{<system>}`, one per system of the raw contract (its raw
+schema name, orchestration/raw/contract.py), `{marts}`, and
 `{live}` / `{live:alias}` (the row is not a deletion, for whichever of `is_deleted` and
 `_fivetran_deleted` the table has), `{landed:alias.column}` (a raw-contract column of the suite's
 table under the name it is landed as: a custom field's configured name, null when the table
 lacks it), `{custom_field:table.column}` (the configured name of a custom-field column, a
-Salesforce API name or a HubSpot property name, as a SQL string) and `{agreed:name}` (the values
+system's API or property name, as a SQL string) and `{agreed:name}` (the values
 of an agreement, as SQL strings separated by commas: `stewards.frame_values`).
 
 Column names in a raw suite's kwargs are contract names; the gate reads a custom field under its
@@ -106,7 +106,7 @@ class Suite:
 
     @property
     def raw_tables_read(self) -> tuple[str, ...]:
-        """The raw tables the frame reads (`{hubspot}."engagement"` -> `hubspot.engagement`)."""
+        """The raw tables the frame reads (`{<system>}."<table>"` -> `<system>.<table>`)."""
         return tuple(f"{system}.{name}" for system, name in _RAW_REFERENCE.findall(self.frame_sql))
 
     def steward_domain_of(self, expectation: ExpectationSpec) -> str:
@@ -198,7 +198,7 @@ def all_suites() -> tuple[Suite, ...]:
 
 
 def contract_column(table: str, column: str) -> ContractColumn | None:
-    """The raw-contract column `column` of `table` (`salesforce.lead`), None when it is none."""
+    """The raw-contract column `column` of `table` (`<system>.<table>`), None when it is none."""
     source, _, name = table.partition(".")
     try:
         return contract_table(source, name).column(column)

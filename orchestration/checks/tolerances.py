@@ -1,6 +1,6 @@
 """What stewards tolerate, read from two seeds (reviewed like every agreement):
 
-- `seeds/raw_volume_thresholds.csv`: per raw table (`salesforce.task`), the largest drop in row
+- `seeds/raw_volume_thresholds.csv`: per raw table (`<system>.<table>`), the largest drop in row
   count, in percent of the last published run's count, the raw gate lets through; the `default`
   row covers every table not named.
 - `seeds/orphan_tolerances.csv`: per referential check (table and the column that points at

@@ -136,7 +136,7 @@ class _SuiteFrames:
 
 
 def gate_schemas() -> dict[str, str]:
-    """Placeholder (`{salesforce}`, `{marts}`, ...) -> schema name."""
+    """Placeholder (`{<system>}` of every contract system, `{marts}`) -> schema name."""
     return {**raw_schemas(), "marts": "marts"}
 
 

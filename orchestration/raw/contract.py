@@ -15,11 +15,20 @@ import yaml
 
 from orchestration.settings import PROJECT_DIR
 
-SOURCE_FILES = {
-    "salesforce": PROJECT_DIR / "models/staging/salesforce/_salesforce__sources.yml",
-    "marketo": PROJECT_DIR / "models/staging/marketo/_marketo__sources.yml",
-    "hubspot": PROJECT_DIR / "models/staging/hubspot/_hubspot__sources.yml",
-}
+STAGING_DIR = PROJECT_DIR / "models" / "staging"
+
+
+def discover_source_files(staging_dir: Path = STAGING_DIR) -> dict[str, Path]:
+    """System -> its source definitions: every `<system>/_<system>__sources.yml` under the
+    staging folder, in name order. Adding a system's staging folder adds it to the contract."""
+    return {
+        path.parent.name: path
+        for path in sorted(staging_dir.glob("*/_*__sources.yml"))
+        if path.name == f"_{path.parent.name}__sources.yml"
+    }
+
+
+SOURCE_FILES = discover_source_files()
 
 # Contract type names -> DuckDB types.
 DUCKDB_TYPES = {
@@ -42,7 +51,7 @@ class ContractColumn:
     data_type: str
     description: str
     custom_field_var: str | None = None  # a per-org custom field/property, named by this var
-    custom_field_prefix: str = ""  # how the connector prefixes it: HubSpot lands `property_<name>`
+    custom_field_prefix: str = ""  # how the connector prefixes it, e.g. `property_<name>`
     custom_field_default: str | None = None  # the var's value when dbt_project.yml doesn't set it
 
     @property
@@ -51,8 +60,8 @@ class ContractColumn:
 
     @property
     def custom_field(self) -> str | None:
-        """The API name configured for a custom-field column, e.g. Salesforce's `Loss_Reason__c`
-        or HubSpot's property `disqualification_reason`."""
+        """The API name configured for a custom-field column, e.g. a CRM field `Loss_Reason__c`
+        or a property `disqualification_reason`."""
         if not self.custom_field_var:
             return None
         configured = project_vars().get(self.custom_field_var, self.custom_field_default)
@@ -63,8 +72,8 @@ class ContractColumn:
     @property
     def landed_name(self) -> str:
         """The column the connector lands it as: its own name, or a custom field's snake case
-        under the connector's prefix (`Loss_Reason__c` -> `loss_reason_c`; HubSpot property
-        `disqualification_reason` -> `property_disqualification_reason`), as
+        under the connector's prefix (`Loss_Reason__c` -> `loss_reason_c`; property
+        `disqualification_reason` under `property_` -> `property_disqualification_reason`), as
         macros/staging/contract_source.sql reads it."""
         if not self.custom_field:
             return self.name
@@ -116,7 +125,7 @@ def project_vars() -> dict:
 
 
 def _default_of(templated: str) -> str:
-    """`{{ var('salesforce_schema', 'salesforce') }}` -> `salesforce`."""
+    """`{{ var('<system>_schema', '<system>') }}` -> `<system>`."""
     match = _VAR_DEFAULT.search(templated)
     return match.group(1) if match else templated
 

@@ -4,11 +4,12 @@ incremental runs the way a daily connector sync does.
 `hold_back_last_day` takes a warehouse generated with history ending at D + 1 day and moves out
 every row the connector landed after D (`_fivetran_synced > D`) into Parquet files: new records,
 new events (including events that happened before D but landed late) and the newer versions of
-records that changed during the day. Changed records keep an earlier version in the warehouse,
-as they were at D: synced before D, and for CRM leads, Marketo leads and opportunities with the
-status or stage they had at D (taken from the status history), so the day carries real updates
-of the same ids. `append_day` then lands the held-back rows as a connector syncing in its
-default (non-history) mode does: a newer version replaces the row with the same key.
+records that changed during the day. Changed records keep an earlier version in the warehouse, as
+they were at D: synced before D, and with the status or stage they had at D where the system keeps
+a status history (the system's own rule, `orchestration/raw/generator/day_state.py`, beside the
+generator that renders its tables), so the day carries real updates of the same ids. `append_day`
+then lands the held-back rows as a connector syncing in its default (non-history) mode does: a
+newer version replaces the row with the same key.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from orchestration.raw.contract import ContractTable, contract_tables, raw_schemas
+from orchestration.raw.generator.day_state import existing_by_reference, roll_back_statuses
 from orchestration.raw.systems import present_tables
 from orchestration.settings import connect_warehouse
 
@@ -89,7 +91,7 @@ def hold_back_last_day(database: Path, day_start: datetime, folder: Path) -> dic
                 _roll_back_changed_records(connection, table, cutoff)
             else:
                 connection.execute(f"delete from {relation} where _fivetran_synced > {cutoff}")
-        _roll_back_statuses(connection, cutoff, {table.qualified_name for table in landed})
+        roll_back_statuses(connection.execute, cutoff, {table.qualified_name for table in landed})
     return held_back
 
 
@@ -111,119 +113,9 @@ def _roll_back_changed_records(connection: object, table: ContractTable, cutoff:
 
 
 def _unreferenced(table: ContractTable, cutoff: str) -> str:
-    """A Marketo lead that activities landed by the cutoff already name existed then, whatever
-    its `created_at` says (a merge survivor's can be later than the merge)."""
-    if table.qualified_name != "marketo.lead":
-        return ""
-    schema = raw_schemas()["marketo"]
-    activity_leads = " union all ".join(
-        f'select lead_id from "{schema}"."{other.name}" where _fivetran_synced <= {cutoff}'
-        for other in contract_tables()
-        if other.source == "marketo" and other.name.startswith("activity_")
-    )
-    return f" and id not in ({activity_leads})"
-
-
-def _roll_back_statuses(connection: object, cutoff: str, landed: set[str]) -> None:
-    """Statuses and stages as they were at the cutoff, from the history the day added; for each
-    system whose tables are landed."""
-    schemas = raw_schemas()
-    execute = connection.execute  # type: ignore[attr-defined]
-    if {"salesforce.lead", "salesforce.lead_history"} <= landed:
-        crm = f'"{schemas["salesforce"]}"'
-        execute(
-            f"""
-            update {crm}.lead set status = first_change.old_value
-            from (
-                select lead_id, arg_min(old_value, created_date) as old_value
-                from {crm}.lead_history
-                where field = 'Status' and created_date > {cutoff}
-                group by lead_id
-            ) as first_change
-            where lead.id = first_change.lead_id and first_change.old_value is not null
-            """
-        )
-    if {"marketo.lead", "marketo.activity_change_data_value"} <= landed:
-        mas = f'"{schemas["marketo"]}"'
-        execute(
-            f"""
-            update {mas}.lead set lead_status = first_change.old_value
-            from (
-                select lead_id, arg_min(old_value, activity_date) as old_value
-                from {mas}.activity_change_data_value
-                where primary_attribute_value = 'Lead Status' and activity_date > {cutoff}
-                group by lead_id
-            ) as first_change
-            where lead.id = first_change.lead_id and first_change.old_value is not null
-            """
-        )
-    if {"salesforce.opportunity", "salesforce.opportunity_history"} <= landed:
-        crm = f'"{schemas["salesforce"]}"'
-        execute(
-            f"""
-            update {crm}.opportunity set stage_name = stage_at_cutoff.stage_name
-            from (
-                select opportunity_id, arg_max(stage_name, created_date) as stage_name
-                from {crm}.opportunity_history
-                where created_date <= {cutoff}
-                group by opportunity_id
-            ) as stage_at_cutoff
-            where opportunity.id = stage_at_cutoff.opportunity_id
-            """
-        )
-    if {"hubspot.contact", "hubspot.contact_property_history"} <= landed:
-        _roll_back_hubspot_properties(
-            connection,
-            cutoff,
-            f'"{schemas["hubspot"]}"',
-            "contact",
-            "id",
-            "contact_id",
-            {
-                "lifecyclestage": "property_lifecyclestage",
-                "hs_lead_status": "property_hs_lead_status",
-            },
-        )
-    if {"hubspot.deal", "hubspot.deal_property_history"} <= landed:
-        _roll_back_hubspot_properties(
-            connection,
-            cutoff,
-            f'"{schemas["hubspot"]}"',
-            "deal",
-            "deal_id",
-            "deal_id",
-            {"dealstage": "deal_pipeline_stage_id"},
-        )
-
-
-def _roll_back_hubspot_properties(
-    connection: object,
-    cutoff: str,
-    schema: str,
-    table: str,
-    key: str,
-    history_key: str,
-    properties: dict[str, str],
-) -> None:
-    """HubSpot's property history has no old value: a record whose property changed after the
-    cutoff gets its last value set by then ('' when it was cleared, null when it had none)."""
-    execute = connection.execute  # type: ignore[attr-defined]
-    for name, column in properties.items():
-        execute(
-            f"""
-            update {schema}."{table}" set "{column}" = at_cutoff.value
-            from (
-                select
-                    "{history_key}" as record_id,
-                    arg_max(value, "timestamp") filter (where "timestamp" <= {cutoff}) as value
-                from {schema}."{table}_property_history"
-                where name = '{name}'
-                group by "{history_key}"
-                having max("timestamp") > {cutoff}
-            ) as at_cutoff
-            where "{table}"."{key}" = at_cutoff.record_id
-            """
-        )
+    """Keeps records that rows landed by the cutoff already name (the system's rule, if any)."""
+    referenced = existing_by_reference(table.qualified_name, cutoff)
+    return f" and not ({referenced})" if referenced else ""
 
 
 def append_day(database: Path, folder: Path) -> dict[str, int]:

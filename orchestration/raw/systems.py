@@ -2,9 +2,9 @@
 
 A system is one source of the contract (`models/staging/<system>/_<system>__sources.yml`). It is
 *landed* when any of its contract tables exists in its raw schema. Only landed systems are
-checked: the absent tables of a system that was never loaded are not findings (a HubSpot-only
-warehouse has no Salesforce tables, and nothing is missing), while the required tables of a
-landed system stay required.
+checked: the absent tables of a system that was never loaded are not findings (a warehouse
+holding one system has none of the others' tables, and nothing is missing), while the required
+tables of a landed system stay required.
 """
 
 from __future__ import annotations
@@ -70,5 +70,5 @@ def describe_not_landed(system: str) -> str:
 
 
 def system_of(qualified_name: str) -> str:
-    """`hubspot.contact` -> `hubspot`."""
+    """`<system>.<table>` -> `<system>`."""
     return qualified_name.split(".", 1)[0]

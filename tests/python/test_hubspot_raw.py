@@ -213,7 +213,7 @@ def test_the_status_map_gives_hubspot_fields_their_own_parameters() -> None:
     assert "marketingqualifiedlead" in values["hubspot_lifecyclestage_values"]
     assert "BAD_TIMING" in values["hubspot_hs_lead_status_values"]
     assert "closedwon" in values["hubspot_dealstage_values"]
-    assert values["crm_status_values"] and values["mas_status_values"]
+    assert values["salesforce_status_values"] and values["marketo_lead_status_values"]
 
 
 def test_clean_hubspot_only_warehouse_passes_with_no_salesforce_or_marketo_findings(

@@ -11,7 +11,7 @@ select
     case
         when
             activity.primary_attribute_value = 'Lead Status'
-            and activity.new_value in ({agreed:mas_ended_statuses})
+            and activity.new_value in ({agreed:marketo_lead_status_ended_values})
             then activity.reason
     end as ended_status_reason,
     funnel_ts(activity.activity_date) as activity_date

@@ -12,7 +12,8 @@ accounts, people), `engagement` (scoring triggers, threshold crossings), `lifecy
 (deals and their history), `reasons` (sales' verdicts), `simulation` (all of it, once);
 renderers `salesforce`, `marketo` and `hubspot` (with `hubspot_contacts`, `hubspot_lifecycle`,
 `hubspot_deals`, `hubspot_engagements`, `hubspot_marketing`); `deletions` (connector
-deletions), `faults` (`--faults`), `writer` (one transaction).
+deletions), `faults` (`--faults`), `writer` (one transaction); `day_state` (each system's records
+as they were at a cutoff, for the daily split of `orchestration/raw/day_split.py`).
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """`funnel load PATH`: connector exports (CSV or Parquet) into the raw schemas, all or nothing.
 
-One folder per source system of the contract (`salesforce/`, `marketo/`, `hubspot/`), any subset
-of them. Accepts what real exports look like: extra columns (kept as text after the contract's
-columns), CamelCase or API-style headers, a UTF-8 byte-order mark, the connectors' timestamp
-spellings, absent or empty optional tables, and contract columns an instance doesn't sync (null,
-with a warning). A custom-field column is read under the configured field (its var), landed as
-the connector names it (`Rejection_Reason__c` -> `rejection_reason_c`). Anything that would lose or
-invent data is an error naming file, line and column.
+One folder per source system of the contract (`<system>/`, named like its staging folder), any
+subset of them. Accepts what real exports look like: extra columns (kept as text after the
+contract's columns), CamelCase or API-style headers, a UTF-8 byte-order mark, the connectors'
+timestamp spellings, absent or empty optional tables, and contract columns an instance doesn't sync
+(null, with a warning). A custom-field column is read under the configured field (its var), landed
+as the connector names it (`Rejection_Reason__c` -> `rejection_reason_c`). Anything that would lose
+or invent data is an error naming file, line and column.
 
 All-or-nothing: every file is read and checked in a private in-memory DuckDB first; only when
 nothing is wrong is the warehouse attached and every raw table replaced in one transaction (the
@@ -53,11 +53,11 @@ WAREHOUSE_ALIAS = "funnel_warehouse"
 
 
 def load_folder(path: Path, database: Path) -> LoadReport:
-    """Load `path/<system>/*` (one folder per system of the contract: salesforce/, marketo/,
-    hubspot/; any subset) into the raw schemas of `database`. Every contract table of a system
-    with files is replaced (its absent optional tables become empty); the raw tables of a system
-    without files are removed, so the warehouse holds exactly what was loaded. Raises `LoadError`
-    with every problem found, before anything is written."""
+    """Load `path/<system>/*` (one folder per system of the contract, any subset) into the raw
+    schemas of `database`. Every contract table of a system with files is replaced (its absent
+    optional tables become empty); the raw tables of a system without files are removed, so the
+    warehouse holds exactly what was loaded. Raises `LoadError` with every problem found, before
+    anything is written."""
     started = time.perf_counter()
     path, database = Path(path), Path(database)
     report = LoadReport()

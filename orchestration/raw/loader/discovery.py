@@ -41,7 +41,7 @@ def discover(folder: Path) -> tuple[dict[str, TableFile], list[LoadProblem], lis
     for table in contract_tables():
         by_source.setdefault(table.source, {})[table.name] = table
     for source, tables in by_source.items():
-        # `salesforce/`, `Salesforce/`: any spelling, and on a case-sensitive disk maybe several.
+        # `<system>/` in any case (`Crm/`, `crm/`), and on a case-sensitive disk maybe several.
         source_dirs = sorted(p for p in folder.iterdir() if p.is_dir() and p.name.lower() == source)
         for path in sorted(p for source_dir in source_dirs for p in source_dir.iterdir()):
             stem = _stem(path)

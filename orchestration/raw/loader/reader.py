@@ -104,7 +104,7 @@ def _read_header(staged: StagedFile) -> list[str] | None:
 def contract_spelling(cell: str, contract_names: set[str]) -> str:
     """The contract column a header cell means: its snake case (`LastModifiedDate` ->
     `last_modified_date`), or, when the contract spells a column as the connector lands a
-    camelCase name in a case-insensitive warehouse (HubSpot's form `createdAt` -> `createdat`),
+    camelCase name in a case-insensitive warehouse (a form's `createdAt` -> `createdat`),
     that spelling."""
     name = snake_case(cell)
     if name in contract_names:
