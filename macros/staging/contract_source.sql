@@ -138,7 +138,7 @@
 
 
 {#- The column a contract column is landed as. A custom field (column meta `custom_field_var`) is
-    named per org by a var holding its Salesforce API name, which the connector lands in snake
+    named per org by a var holding its API (or property) name, which the connector lands in snake
     case (`Loss_Reason__c` -> `loss_reason_c`); every other column lands under its own name. -#}
 {% macro landed_column_name(column) -%}
     {%- set field_var = revenue_funnel.custom_field_var(column) -%}
@@ -157,7 +157,7 @@
 {%- endmacro %}
 
 
-{#- A Salesforce API name as the connector lands it: `LastModifiedDate` -> `last_modified_date`,
+{#- An API name as the connector lands it: `LastModifiedDate` -> `last_modified_date`,
     `Loss_Reason__c` -> `loss_reason_c` (the loader's snake_case, discovery.py). -#}
 {% macro connector_column_name(api_name) -%}
     {%- set re = modules.re -%}

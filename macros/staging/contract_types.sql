@@ -115,7 +115,7 @@
 {%- endmacro %}
 
 
-{#- A signed number as Marketo writes score changes: `+10` -> 10, `-5` -> -5, ` 3 ` -> 3. -#}
+{#- A signed number as a MAS writes score changes: `+10` -> 10, `-5` -> -5, ` 3 ` -> 3. -#}
 {% macro parse_signed_number(expression, data_type="double") -%}
     {{ revenue_funnel.parse_number("replace(" ~ expression ~ ", '+', '')", data_type) }}
 {%- endmacro %}

@@ -1,5 +1,6 @@
-{#- `[12,13]` -> one row per item (as text), in the select list. Connectors land Marketo list
-    fields (`merge_ids`) as strings. Items may carry spaces; callers trim and drop empty items. -#}
+{#- `[12,13]` -> one row per item (as text), in the select list. Connectors land list fields
+    (e.g. a MAS lead's `merge_ids`) as strings. Items may carry spaces; callers trim and drop
+    empty items. -#}
 {% macro split_list_items(expression) -%}
     {{ return(adapter.dispatch("split_list_items", "revenue_funnel")(expression)) }}
 {%- endmacro %}

@@ -27,7 +27,7 @@
 {%- endmacro %}
 
 
-{#- True for rows deleted at the source (`is_deleted`, Salesforce's soft delete) or seen
+{#- True for rows deleted at the source (`is_deleted`, a CRM's soft delete) or seen
     deleted by the connector (`_fivetran_deleted`). Use as `where not (...)`. -#}
 {% macro is_deleted_row(has_is_deleted=true) -%}
     coalesce(_fivetran_deleted, false)
@@ -38,13 +38,4 @@
 {#- Emails compared across systems: trimmed, lowercased, empty -> null. -#}
 {% macro normalize_email(expression) -%}
     nullif(lower(trim({{ expression }})), '')
-{%- endmacro %}
-
-
-{#- Salesforce polymorphic `who_id`: lead ids start with 00Q, contact ids with 003. -#}
-{% macro who_type(expression) -%}
-    case
-        when {{ expression }} like '00Q%' then 'lead'
-        when {{ expression }} like '003%' then 'contact'
-    end
 {%- endmacro %}

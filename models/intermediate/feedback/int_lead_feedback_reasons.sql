@@ -4,7 +4,7 @@
       value; a record without any history of that field (field history tracking off) gives its
       current reason (current_reason) instead, at the record's last update;
     - the reason text a system records with a status change into a status the status_stage_map
-      agreement maps to recycled or disqualified (Marketo's Lead Status reasons).
+      agreement maps to recycled or disqualified (a MAS's status change reasons).
     source_system is the role word of the record's system (crm, mas: system_role_words);
     is_crm_of_record marks the CRM of record's verdicts (int_source_system_roles), chosen before
     the others when a cycle's reason is chosen (int_lead_cycles).

@@ -27,7 +27,7 @@ reasons as (
     where is_verdict
 ),
 
--- One system as both the CRM and the MAS of record (HubSpot alone): a person has one record, so
+-- One system as both the CRM and the MAS of record (landed alone): a person has one record, so
 -- which system saw them first can't tell who sourced them.
 record_systems as (
     select count(distinct source_system) = 1 as crm_is_mas

@@ -1,5 +1,5 @@
 {#- What content works: one row per content asset (int_content_engagements: a form, web page,
-    email, Marketo program or CRM campaign) x stage pair (mql->sal, sal->sql,
+    email, MAS program or CRM campaign) x stage pair (mql->sal, sal->sql,
     sql->opportunity, opportunity->customer), comparing the stage-to-stage conversion of the
     lifecycle cycles whose person engaged with the asset before the cycle entered the from-stage
     with that of the cycles whose person hadn't. Conversions are the agreed windowed ones
