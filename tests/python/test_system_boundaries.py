@@ -17,7 +17,7 @@ from pathlib import Path
 from orchestration.raw.contract import load_contract
 from orchestration.settings import PROJECT_DIR
 
-CEILING = 1
+CEILING = 0
 SCANNED = ("models/", "macros/", "orchestration/", "gx/suites/")
 SUFFIXES = (".sql", ".py", ".yml", ".json")
 
