@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.raw.contract import contract_tables, raw_schemas
+from orchestration.raw.systems import duckdb_landed_systems
 from orchestration.settings import PROJECT_DIR, WORKING_FILE, sql_string
 
 AS_OF = "2026-11-01 00:00:00"
@@ -43,11 +44,15 @@ def funnel(args: list[str], warehouse: Path) -> subprocess.CompletedProcess:
 
 
 def export_raw_tables(working: Path, exports: Path) -> dict[str, int]:
-    """Every raw table as the CSV file a connector export has; returns the row counts."""
+    """Every raw table of the landed systems as the CSV file a connector export has; returns the
+    row counts."""
     counts: dict[str, int] = {}
     schemas = raw_schemas()
     with duckdb.connect(str(working), read_only=True) as connection:
+        landed = duckdb_landed_systems(connection)
         for table in contract_tables():
+            if table.source not in landed:
+                continue
             folder = exports / table.source
             folder.mkdir(parents=True, exist_ok=True)
             target = sql_string(folder / f"{table.name}.csv")

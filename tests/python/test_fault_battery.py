@@ -18,6 +18,7 @@ import pytest
 from published_baseline import AS_OF, Baseline, funnel, last_publication
 
 from orchestration.raw.contract import contract_tables, raw_schemas
+from orchestration.raw.systems import duckdb_landed_systems
 from orchestration.settings import WORKING_FILE, sql_string
 
 pytestmark = pytest.mark.slow
@@ -529,8 +530,10 @@ def _finding_recorded(fault: Fault, results: list[dict]) -> None:
 
 
 def _raw_counts(warehouse: Path) -> dict[str, int]:
+    """Row counts of every raw table of the landed systems."""
     schemas = raw_schemas()
     with duckdb.connect(str(warehouse / WORKING_FILE), read_only=True) as connection:
+        landed = duckdb_landed_systems(connection)
         return {
             table.qualified_name: int(
                 (
@@ -541,4 +544,5 @@ def _raw_counts(warehouse: Path) -> dict[str, int]:
                 )[0]
             )
             for table in contract_tables()
+            if table.source in landed
         }
