@@ -54,7 +54,8 @@ final as (
         end as opportunity_type,
         deals.deal_stage_id as stage_name,
         'dealstage' as stage_field,
-        deals.forecast_category,
+        {{ revenue_funnel.hubspot_forecast_category('deals.forecast_category') }}
+            as forecast_category,
         deals.closed_lost_reason as loss_reason,
         deals.analytics_source as lead_source,
         deals.amount,

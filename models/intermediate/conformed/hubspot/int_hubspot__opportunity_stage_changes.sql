@@ -73,8 +73,9 @@ final as (
         stage_changes.changed_at,
         stage_changes.property_value as stage_name,
         'dealstage' as stage_field,
-        coalesce(state_as_of_change.forecast_category, deals.forecast_category)
-            as forecast_category,
+        {{ revenue_funnel.hubspot_forecast_category(
+            'coalesce(state_as_of_change.forecast_category, deals.forecast_category)'
+        ) }} as forecast_category,
         coalesce(
             {{ dbt.safe_cast("state_as_of_change.amount_value", revenue_funnel.type_double()) }},
             deals.amount
