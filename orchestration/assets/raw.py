@@ -156,10 +156,20 @@ def raw_tables(
     counts = landed_row_counts(database)
     landed = landed_from_counts(counts)
     if not landed:
+        required = {
+            system: [
+                table.qualified_name
+                for table in contract_tables()
+                if table.source == system and table.required
+            ]
+            for system in contract_systems()
+        }
         raise Failure(
             f"No source system has landed in {database}: none of the contract's tables exists "
-            f"(schemas {', '.join(sorted(set(raw_schemas().values())))}). Land them with your "
-            "ELT tool, or run `funnel generate` or `funnel load PATH`.",
+            f"(schemas {', '.join(sorted(set(raw_schemas().values())))}). A system lands with its "
+            "required tables: "
+            + "; ".join(f"{system}: {', '.join(tables)}" for system, tables in required.items())
+            + ". Land them with your ELT tool, or run `funnel generate` or `funnel load PATH`.",
             metadata={"systems": MetadataValue.json(list(contract_systems()))},
         )
     for system in not_landed(landed):
