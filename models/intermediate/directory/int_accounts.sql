@@ -2,17 +2,8 @@
     and customer status (its won opportunities): the logic behind dim_account. -#}
 with
 
-crm_of_record as (
-    select source_system
-    from {{ ref('int_source_system_roles') }}
-    where role = 'crm' and is_of_record
-),
-
 accounts as (
-    select account_records.*
-    from {{ ref('int_account_records') }} as account_records
-    inner join crm_of_record
-        on account_records.source_system = crm_of_record.source_system
+    {{ revenue_funnel.records_of_record(ref('int_account_records')) }}
 ),
 
 segments as (
@@ -24,10 +15,7 @@ company_sizes as (
 ),
 
 opportunities as (
-    select opportunity_records.*
-    from {{ ref('int_opportunity_records') }} as opportunity_records
-    inner join crm_of_record
-        on opportunity_records.source_system = crm_of_record.source_system
+    {{ revenue_funnel.records_of_record(ref('int_opportunity_records')) }}
 ),
 
 wins as (

@@ -2,17 +2,8 @@
     time zone: the logic behind dim_user, read by the SLA clocks and the owner teams of deals. -#}
 with
 
-crm_of_record as (
-    select source_system
-    from {{ ref('int_source_system_roles') }}
-    where role = 'crm' and is_of_record
-),
-
 users as (
-    select user_records.*
-    from {{ ref('int_user_records') }} as user_records
-    inner join crm_of_record
-        on user_records.source_system = crm_of_record.source_system
+    {{ revenue_funnel.records_of_record(ref('int_user_records')) }}
 ),
 
 final as (

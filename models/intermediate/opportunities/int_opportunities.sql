@@ -8,24 +8,12 @@
     missing there, 'not_recorded' for none. -#}
 with
 
-crm_of_record as (
-    select source_system
-    from {{ ref('int_source_system_roles') }}
-    where role = 'crm' and is_of_record
-),
-
 opportunities as (
-    select opportunity_records.*
-    from {{ ref('int_opportunity_records') }} as opportunity_records
-    inner join crm_of_record
-        on opportunity_records.source_system = crm_of_record.source_system
+    {{ revenue_funnel.records_of_record(ref('int_opportunity_records')) }}
 ),
 
 opportunity_history as (
-    select stage_changes.*
-    from {{ ref('int_opportunity_stage_changes') }} as stage_changes
-    inner join crm_of_record
-        on stage_changes.source_system = crm_of_record.source_system
+    {{ revenue_funnel.records_of_record(ref('int_opportunity_stage_changes')) }}
 ),
 
 status_map as (

@@ -5,17 +5,8 @@
     whose expected close date already lay before the snapshot instant is past its close date. -#}
 with
 
-crm_of_record as (
-    select source_system
-    from {{ ref('int_source_system_roles') }}
-    where role = 'crm' and is_of_record
-),
-
 opportunity_history as (
-    select stage_changes.*
-    from {{ ref('int_opportunity_stage_changes') }} as stage_changes
-    inner join crm_of_record
-        on stage_changes.source_system = crm_of_record.source_system
+    {{ revenue_funnel.records_of_record(ref('int_opportunity_stage_changes')) }}
 ),
 
 closed_stages as (

@@ -20,17 +20,8 @@ policy_events as (
     where policy_grain = 'opportunity' and is_known
 ),
 
-crm_of_record as (
-    select source_system
-    from {{ ref('int_source_system_roles') }}
-    where role = 'crm' and is_of_record
-),
-
 opportunity_history as (
-    select stage_changes.*
-    from {{ ref('int_opportunity_stage_changes') }} as stage_changes
-    inner join crm_of_record
-        on stage_changes.source_system = crm_of_record.source_system
+    {{ revenue_funnel.records_of_record(ref('int_opportunity_stage_changes')) }}
 ),
 
 opportunities as (

@@ -25,10 +25,8 @@ opportunities as (
     from {{ ref('int_opportunities') }}
 ),
 
-crm_of_record as (
-    select source_system
-    from {{ ref('int_source_system_roles') }}
-    where role = 'crm' and is_of_record
+crm_person_records as (
+    {{ revenue_funnel.records_of_record(ref('int_person_records')) }}
 ),
 
 -- The person of each lead of the CRM of record that converted into an opportunity, as
@@ -37,9 +35,7 @@ converted_leads as (
     select
         person_records.converted_opportunity_id as opportunity_id,
         persons.person_key
-    from {{ ref('int_person_records') }} as person_records
-    inner join crm_of_record
-        on person_records.source_system = crm_of_record.source_system
+    from crm_person_records as person_records
     inner join {{ ref('int_persons_resolved') }} as persons
         on
             person_records.source_system = persons.record_system
