@@ -44,33 +44,27 @@ records_with_reason_history as (
     where is_reason_change
 ),
 
-history_reasons as (
+-- Each reason with the record it was recorded on (system, record type, record id).
+recorded_reasons as (
     select
-        records.person_key,
-        status_changes.changed_at as reason_at,
-        records.source_system as record_system,
-        records.role_word as source_system,
-        records.is_crm_of_record,
-        status_changes.status_change_id as source_record_id,
-        trim(status_changes.new_value) as reason_value
+        source_system,
+        record_type,
+        record_id,
+        changed_at as reason_at,
+        status_change_id as source_record_id,
+        trim(new_value) as reason_value
     from status_changes
-    inner join records
-        on
-            status_changes.source_system = records.source_system
-            and status_changes.record_type = records.record_type
-            and status_changes.record_id = records.record_id
     where
-        status_changes.is_reason_change
-        and nullif(trim(status_changes.new_value), '') is not null
-),
+        is_reason_change
+        and nullif(trim(new_value), '') is not null
 
-current_reasons as (
+    union all
+
     select
-        records.person_key,
+        records.source_system,
+        records.record_type,
+        records.record_id,
         records.updated_at as reason_at,
-        records.source_system as record_system,
-        records.role_word as source_system,
-        records.is_crm_of_record,
         records.record_id as source_record_id,
         trim(records.current_reason) as reason_value
     from records
@@ -82,23 +76,17 @@ current_reasons as (
     where
         records_with_reason_history.record_id is null
         and nullif(trim(records.current_reason), '') is not null
-),
 
-status_change_reasons as (
+    union all
+
     select
-        records.person_key,
+        status_changes.source_system,
+        status_changes.record_type,
+        status_changes.record_id,
         status_changes.changed_at as reason_at,
-        records.source_system as record_system,
-        records.role_word as source_system,
-        records.is_crm_of_record,
         status_changes.status_change_id as source_record_id,
         trim(status_changes.reason) as reason_value
     from status_changes
-    inner join records
-        on
-            status_changes.source_system = records.source_system
-            and status_changes.record_type = records.record_type
-            and status_changes.record_id = records.record_id
     inner join ending_statuses
         on
             status_changes.source_system = ending_statuses.system
@@ -109,32 +97,41 @@ status_change_reasons as (
         and nullif(trim(status_changes.reason), '') is not null
 ),
 
-unioned as (
-    select * from history_reasons
-    union all
-    select * from current_reasons
-    union all
-    select * from status_change_reasons
+reasons as (
+    select
+        records.person_key,
+        recorded_reasons.reason_at,
+        records.source_system as record_system,
+        records.role_word as source_system,
+        records.is_crm_of_record,
+        recorded_reasons.source_record_id,
+        recorded_reasons.reason_value
+    from recorded_reasons
+    inner join records
+        on
+            recorded_reasons.source_system = records.source_system
+            and recorded_reasons.record_type = records.record_type
+            and recorded_reasons.record_id = records.record_id
 ),
 
 final as (
     select
-        unioned.person_key,
-        unioned.reason_at,
-        unioned.source_system,
-        unioned.source_record_id,
-        unioned.reason_value,
+        reasons.person_key,
+        reasons.reason_at,
+        reasons.source_system,
+        reasons.source_record_id,
+        reasons.reason_value,
         coalesce(agreed_reasons.category_code, 'unmapped') as category_code,
         coalesce(agreed_reasons.category_name, 'Unmapped reason') as category_name,
         agreed_reasons.owning_team,
         agreed_reasons.marketing_can_act,
         coalesce(agreed_reasons.category_code <> 'not_a_reason', true) as is_verdict,
-        unioned.is_crm_of_record
-    from unioned
+        reasons.is_crm_of_record
+    from reasons
     left join agreed_reasons
         on
-            unioned.record_system = agreed_reasons.system
-            and unioned.reason_value = agreed_reasons.reason_value
+            reasons.record_system = agreed_reasons.system
+            and reasons.reason_value = agreed_reasons.reason_value
 )
 
 select * from final

@@ -60,6 +60,13 @@ event_touches as (
     from events
 ),
 
+-- Both CTEs list the interface's columns in the same order.
+touches as (
+    select * from task_touches
+    union all
+    select * from event_touches
+),
+
 final as (
     select
         'salesforce' as source_system,
@@ -77,27 +84,7 @@ final as (
         occurred_at,
         created_at,
         synced_at
-    from task_touches
-
-    union all
-
-    select
-        'salesforce' as source_system,
-        touch_id,
-        touch_kind,
-        record_type,
-        record_id,
-        opportunity_id,
-        account_id,
-        owner_id,
-        subject,
-        touch_status,
-        is_completed,
-        due_at,
-        occurred_at,
-        created_at,
-        synced_at
-    from event_touches
+    from touches
 )
 
 select * from final
