@@ -56,8 +56,9 @@ test-prerequisites:
 
 # Two workers, a test file each (most tests wait on dbt, DuckDB or a server: the machine's cores
 # are otherwise half idle); the cross-engine build runs on its own afterwards, showing progress.
+# The slowest tests are listed at the end of each run: where the next minutes of CI go.
 test: lint test-prerequisites
-	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not engines"
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not engines" --durations=20
 	$(BIN)/python -m pytest -m engines
 
 clean:
