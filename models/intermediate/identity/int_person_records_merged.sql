@@ -1,5 +1,5 @@
 {#- Every person record with the record it finally survives as, within its system. Merges chain
-    (C into B, later B into A): follow merged_into_record_id up to 6 hops with joins, portable
+    (C into B, later B into A): follow merged_into_record_id up to `hops` (6) hops with joins, portable
     where recursive CTEs are not. -#}
 with
 
@@ -12,46 +12,28 @@ records as (
     from {{ ref('int_person_records') }}
 ),
 
+{%- set hops = 6 %}
+
+-- hop_1 is the record itself, hop_2 the record it was merged into, and so on.
 followed as (
     select
-        records.source_system,
-        records.record_type,
-        records.record_id,
+        hop_1.source_system,
+        hop_1.record_type,
+        hop_1.record_id,
         coalesce(
-            hop_6.merged_into_record_id,
-            hop_5.merged_into_record_id,
-            hop_4.merged_into_record_id,
-            hop_3.merged_into_record_id,
-            hop_2.merged_into_record_id,
-            records.merged_into_record_id,
-            records.record_id
+            {% for hop in range(hops, 0, -1) -%}
+                hop_{{ hop }}.merged_into_record_id,
+            {% endfor -%}
+            hop_1.record_id
         ) as survivor_record_id
-    from records
-    left join records as hop_2
-        on
-            records.source_system = hop_2.source_system
-            and records.record_type = hop_2.record_type
-            and records.merged_into_record_id = hop_2.record_id
-    left join records as hop_3
-        on
-            hop_2.source_system = hop_3.source_system
-            and hop_2.record_type = hop_3.record_type
-            and hop_2.merged_into_record_id = hop_3.record_id
-    left join records as hop_4
-        on
-            hop_3.source_system = hop_4.source_system
-            and hop_3.record_type = hop_4.record_type
-            and hop_3.merged_into_record_id = hop_4.record_id
-    left join records as hop_5
-        on
-            hop_4.source_system = hop_5.source_system
-            and hop_4.record_type = hop_5.record_type
-            and hop_4.merged_into_record_id = hop_5.record_id
-    left join records as hop_6
-        on
-            hop_5.source_system = hop_6.source_system
-            and hop_5.record_type = hop_6.record_type
-            and hop_5.merged_into_record_id = hop_6.record_id
+    from records as hop_1
+    {% for hop in range(2, hops + 1) -%}
+        left join records as hop_{{ hop }}
+            on
+                hop_{{ hop - 1 }}.source_system = hop_{{ hop }}.source_system
+                and hop_{{ hop - 1 }}.record_type = hop_{{ hop }}.record_type
+                and hop_{{ hop - 1 }}.merged_into_record_id = hop_{{ hop }}.record_id
+    {% endfor %}
 ),
 
 final as (
