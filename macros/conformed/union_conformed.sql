@@ -67,8 +67,13 @@ union all
         ],
         "marketing_activities": [
             "source_system", "activity_id", "record_type", "record_id", "activity_type",
-            "source_activity_type", "campaign_id", "program_id", "asset_id", "asset_name", "url",
-            "score_change", "old_value", "new_value", "is_success", "activity_at", "synced_at",
+            "source_activity_type", "campaign_id", "program_id", "campaign_run_id", "asset_id",
+            "asset_name", "url", "score_change", "old_value", "new_value", "is_success",
+            "activity_at", "synced_at",
+        ],
+        "email_templates": [
+            "source_system", "template_id", "template_name", "subject", "program_id", "version",
+            "valid_from", "valid_to", "synced_at",
         ],
         "campaigns": [
             "source_system", "campaign_id", "parent_campaign_id", "campaign_name",

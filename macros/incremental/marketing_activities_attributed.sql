@@ -12,7 +12,8 @@
         {%- set cutoff = revenue_funnel.incremental_cutoff("synced_at") -%}
         {%- set stored_columns = adapter.get_columns_in_relation(this)
             | map(attribute="name") | map("lower") | list -%}
-        {%- if "old_value" not in stored_columns or "new_value" not in stored_columns %}
+        {%- if "old_value" not in stored_columns or "new_value" not in stored_columns
+            or "campaign_run_id" not in stored_columns %}
         delete from {{ this }}
         {%- else %}
         delete from {{ this }} as current_rows

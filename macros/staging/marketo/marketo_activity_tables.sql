@@ -1,5 +1,8 @@
 {#- The Marketo activity tables staged into stg_marketo__activities, each with the contract
-    columns it maps to the output columns (the others are null). -#}
+    columns it maps to the output columns (the others are null); a quoted value is a constant.
+    Marketo logs hard and soft bounces as two activity types, landed as two tables: each
+    bounce's kind is its table ('hard', 'soft' in new_value), its bounce category ('1'..'4') in
+    old_value and the receiving server's details in reason. -#}
 {% macro marketo_activity_tables() -%}
     {{ return({
         "change_score": {
@@ -23,14 +26,42 @@
         "send_email": {
             "campaign_id": "campaign_id", "primary_attribute_value": "primary_attribute_value",
             "primary_attribute_value_id": "primary_attribute_value_id",
+            "campaign_run_id": "campaign_run_id", "email_template_id": "email_template_id",
+        },
+        "email_delivered": {
+            "campaign_id": "campaign_id", "primary_attribute_value": "primary_attribute_value",
+            "primary_attribute_value_id": "primary_attribute_value_id",
+            "campaign_run_id": "campaign_run_id", "email_template_id": "email_template_id",
+        },
+        "email_bounced": {
+            "campaign_id": "campaign_id", "primary_attribute_value": "primary_attribute_value",
+            "primary_attribute_value_id": "primary_attribute_value_id",
+            "campaign_run_id": "campaign_run_id", "email_template_id": "email_template_id",
+            "old_value": "category", "new_value": "'hard'", "reason": "details",
+        },
+        "email_bounced_soft": {
+            "campaign_id": "campaign_id", "primary_attribute_value": "primary_attribute_value",
+            "primary_attribute_value_id": "primary_attribute_value_id",
+            "campaign_run_id": "campaign_run_id", "email_template_id": "email_template_id",
+            "old_value": "category", "new_value": "'soft'", "reason": "details",
         },
         "open_email": {
             "campaign_id": "campaign_id", "primary_attribute_value": "primary_attribute_value",
             "primary_attribute_value_id": "primary_attribute_value_id",
+            "campaign_run_id": "campaign_run_id", "email_template_id": "email_template_id",
+            "is_mobile_device": "is_mobile_device", "device": "device",
         },
         "click_email": {
             "campaign_id": "campaign_id", "primary_attribute_value": "primary_attribute_value",
             "primary_attribute_value_id": "primary_attribute_value_id", "link": "link",
+            "campaign_run_id": "campaign_run_id", "email_template_id": "email_template_id",
+            "is_mobile_device": "is_mobile_device", "device": "device",
+        },
+        "unsubscribe_email": {
+            "campaign_id": "campaign_id", "primary_attribute_value": "primary_attribute_value",
+            "primary_attribute_value_id": "primary_attribute_value_id",
+            "campaign_run_id": "campaign_run_id", "email_template_id": "email_template_id",
+            "referrer_url": "referrer_url",
         },
         "change_status_in_progression": {
             "program_id": "program_id", "old_value": "old_status", "new_value": "new_status",
@@ -56,12 +87,33 @@
 {%- endmacro %}
 
 
+{#- True on an incremental run whose stored table predates one of the model's columns (a table
+    built by an older version of this project): the run removes every row and stages every
+    activity again, instead of leaving the column null in the rows landed before the window. -#}
+{% macro marketo_activities_restaged() -%}
+    {%- if not (execute and is_incremental()) -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set stored = adapter.get_columns_in_relation(this)
+        | map(attribute="name") | map("lower") | list -%}
+    {%- for column in ["campaign_run_id", "email_template_id", "is_mobile_device", "device"] -%}
+        {%- if column not in stored -%}
+            {{ return(true) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(false) }}
+{%- endmacro %}
+
+
 {#- Pre-hook of stg_marketo__activities on incremental runs: remove every row the run
     reprocesses, i.e. the rows synced within the window and every activity (type, id) with a
     version landed within it (updated or deleted at the source); the model then appends the
-    latest live version of each. -#}
+    latest live version of each. A table that predates a column of the model is emptied (see
+    marketo_activities_restaged). -#}
 {% macro delete_reprocessed_marketo_activities() -%}
-    {%- if is_incremental() -%}
+    {%- if is_incremental() and revenue_funnel.marketo_activities_restaged() -%}
+        delete from {{ this }}
+    {%- elif is_incremental() -%}
         {%- set cutoff = revenue_funnel.incremental_cutoff("synced_at") -%}
         delete from {{ this }} as current_rows
         where

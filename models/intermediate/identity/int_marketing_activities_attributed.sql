@@ -100,6 +100,7 @@ final as (
         activities.source_activity_type,
         activities.campaign_id,
         activities.program_id,
+        activities.campaign_run_id,
         activities.asset_id,
         activities.asset_name,
         activities.url,

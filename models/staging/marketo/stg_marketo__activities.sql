@@ -1,18 +1,24 @@
 {{ config(
     materialized="incremental",
     incremental_strategy=revenue_funnel.reprocessing_strategy(),
+    on_schema_change="append_new_columns",
     pre_hook="{{ revenue_funnel.delete_reprocessed_marketo_activities() }}",
     partition_by=(["activity_type"] if target.type == "spark" else none),
 ) }}
 
 {#- One row per Marketo activity of any type. Each activity table keeps the columns it has;
     the others are null. `old_value`/`new_value` carry score, field or program-status changes.
-    Incremental: a run reads only the rows landed since the cutoff (incremental_window.sql) and
-    replaces the activities they update or delete (the pre-hook removes them first). Rows are
+    Email activities carry the campaign run (a batch campaign's one sending) and the email
+    template (the email asset). Incremental: a run reads only the rows landed since the cutoff
+    (incremental_window.sql) and replaces the activities they update or delete (the pre-hook
+    removes them first); a stored table that predates a column is staged again whole. Rows are
     written by activity type, so readers of one type skip the others' row groups. -#}
 {%- set activity_tables = revenue_funnel.marketo_activity_tables() -%}
+{%- set restaged = revenue_funnel.marketo_activities_restaged() -%}
 {%- set output_columns = {
     "campaign_id": dbt.type_bigint(),
+    "campaign_run_id": dbt.type_bigint(),
+    "email_template_id": dbt.type_bigint(),
     "program_id": dbt.type_bigint(),
     "primary_attribute_value": dbt.type_string(),
     "primary_attribute_value_id": dbt.type_bigint(),
@@ -24,6 +30,8 @@
     "referrer_url": dbt.type_string(),
     "link": dbt.type_string(),
     "success": dbt.type_boolean(),
+    "is_mobile_device": dbt.type_boolean(),
+    "device": dbt.type_string(),
 } -%}
 
 with
@@ -51,7 +59,7 @@ unioned as (
             _fivetran_synced,
             _fivetran_deleted
         from {{ activity_type }}
-        {% if is_incremental() -%}
+        {% if is_incremental() and not restaged -%}
             where _fivetran_synced >= {{ revenue_funnel.incremental_cutoff("synced_at") }}
         {% endif -%}
         {% if not loop.last %}union all{% endif %}
@@ -68,6 +76,8 @@ renamed as (
         id as activity_id,
         lead_id,
         campaign_id,
+        campaign_run_id,
+        email_template_id,
         program_id,
         primary_attribute_value_id,
 
@@ -80,12 +90,14 @@ renamed as (
         webpage_url,
         referrer_url,
         link,
+        device,
 
         -- numerics
         {{ revenue_funnel.parse_signed_number('change_value') }} as score_change,
 
         -- booleans
         success as is_success,
+        is_mobile_device,
 
         -- timestamps
         activity_date as activity_at,

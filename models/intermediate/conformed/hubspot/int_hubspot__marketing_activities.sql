@@ -7,7 +7,8 @@
       are left out.
     - form submissions: form_fill on the form, at the page it was submitted on.
     HubSpot has no program above its campaigns: the email campaign or the form is both campaign_id
-    and program_id (int_hubspot__campaigns lists both). -#}
+    and program_id (int_hubspot__campaigns lists both). An email campaign is one sending, so no
+    campaign run; an email's asset is the campaign's content (int_hubspot__email_templates). -#}
 with
 
 email_events as (
@@ -108,6 +109,8 @@ final as (
         source_activity_type,
         campaign_id,
         campaign_id as program_id,
+        -- Each email campaign is one send: there is no run within it.
+        cast(null as {{ dbt.type_string() }}) as campaign_run_id,
         asset_id,
         asset_name,
         url,

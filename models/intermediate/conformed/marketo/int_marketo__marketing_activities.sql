@@ -2,7 +2,8 @@
     neutral activity_type and Marketo's own in source_activity_type. program_id is the program
     the activity belongs to: its own, else its smart campaign's. old_value / new_value are the
     values before and after a score, field or program status change (the new score of a score
-    change). -#}
+    change); a bounce's new_value is its kind (hard, soft). An email activity's asset is its email
+    template, and campaign_run_id the run of its batch campaign. -#}
 with
 
 activities as (
@@ -31,6 +32,10 @@ final as (
             when activities.activity_type = 'fill_out_form' then 'form_fill'
             when activities.activity_type = 'visit_webpage' then 'web_visit'
             when activities.activity_type = 'send_email' then 'email_send'
+            when activities.activity_type = 'email_delivered' then 'email_delivered'
+            when activities.activity_type in ('email_bounced', 'email_bounced_soft')
+                then 'email_bounce'
+            when activities.activity_type = 'unsubscribe_email' then 'unsubscribe'
             when activities.activity_type = 'open_email' then 'email_open'
             when activities.activity_type = 'click_email' then 'email_click'
             when activities.activity_type = 'change_status_in_progression' then 'program_status'
@@ -44,7 +49,11 @@ final as (
         cast(
             coalesce(activities.program_id, smart_campaigns.program_id) as {{ dbt.type_string() }}
         ) as program_id,
-        cast(activities.primary_attribute_value_id as {{ dbt.type_string() }}) as asset_id,
+        cast(activities.campaign_run_id as {{ dbt.type_string() }}) as campaign_run_id,
+        cast(
+            coalesce(activities.email_template_id, activities.primary_attribute_value_id)
+            as {{ dbt.type_string() }}
+        ) as asset_id,
         activities.primary_attribute_value as asset_name,
         coalesce(activities.webpage_url, activities.link) as url,
         cast(activities.score_change as {{ dbt.type_int() }}) as score_change,

@@ -21,6 +21,7 @@ final as (
         'CampaignMember' as source_activity_type,
         cast(campaign_id as {{ dbt.type_string() }}) as campaign_id,
         cast(null as {{ dbt.type_string() }}) as program_id,
+        cast(null as {{ dbt.type_string() }}) as campaign_run_id,
         cast(null as {{ dbt.type_string() }}) as asset_id,
         member_status as asset_name,
         cast(null as {{ dbt.type_string() }}) as url,

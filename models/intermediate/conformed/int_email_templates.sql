@@ -1,0 +1,1 @@
+{{ revenue_funnel.union_conformed('email_templates') }}
