@@ -22,8 +22,10 @@ renamed as (
         subject,
         type as event_type,
 
-        -- timestamps
-        start_date_time as started_at,
+        -- dates and timestamps
+        coalesce(activity_date, cast(coalesce(start_date_time, activity_date_time) as date))
+            as activity_date,
+        coalesce(start_date_time, activity_date_time) as started_at,
         end_date_time as ended_at,
         created_date as created_at,
         _fivetran_synced as synced_at

@@ -21,6 +21,7 @@ renamed as (
         type as opportunity_type,
         stage_name,
         forecast_category_name as forecast_category,
+        forecast_category as forecast_category_api_value,
         loss_reason_c as loss_reason,
         lead_source,
 

@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from orchestration.raw.generator import engagement, lifecycle
+from orchestration.raw.generator import email_program, engagement, lifecycle
 from orchestration.raw.generator import vocabulary as vocab
 from orchestration.raw.generator.columns import (
     SECONDS_PER_DAY,
@@ -54,12 +54,20 @@ def render(sim: Simulation, crm: CrmRecord) -> dict[str, pa.Table]:
     mas_triggers = engagement.Triggers(
         *(getattr(all_triggers, f)[in_mas_trigger] for f in engagement.Triggers.__annotations__)
     )
-    trigger_activities(
+    clicks = trigger_activities(
         rng, log, mas_triggers, sim.channel_index, np.nan_to_num(person_mas_created, nan=0.0)
     )
     scores = sim.scores
     score_changes(log, scores, life.in_mas[scores.person])
     noise_activities(rng, log, mas_person, mas_created, sim.programs, as_of)
+    forms = mas_triggers.kind == FORM
+    emails = email_program.render(
+        sim,
+        mas_person,
+        mas_created,
+        clicks,
+        (mas_triggers.person[forms], mas_triggers.at[forms], mas_triggers.program[forms]),
+    )
 
     ev = life.status_events
     ev_person = ev.get("person").astype(np.int64)
@@ -105,6 +113,7 @@ def render(sim: Simulation, crm: CrmRecord) -> dict[str, pa.Table]:
             updated,
             losers,
             as_of,
+            emails.unsubscribed,
         )
     }
     mas_only = mas_person[np.isnan(crm_created[mas_person])]
@@ -114,7 +123,9 @@ def render(sim: Simulation, crm: CrmRecord) -> dict[str, pa.Table]:
         deleted + 1,
         np.minimum(people.created_at[deleted] + 200 * SECONDS_PER_DAY, as_of - 60),
     )
+    email_activities(log, emails)
     out.update({f"marketo.{name}": table for name, table in log.tables.items()})
+    out["marketo.email_template_history"] = emails.template_history
     out["marketo.program"], out["marketo.campaign"] = program_tables(
         rng, sim.programs, sim.program_created, sim.channel_index, as_of
     )
@@ -129,10 +140,24 @@ class ActivityLog:
     as_of: float
     next_id: int = 1
 
-    def add(self, name: str, lead_id: np.ndarray, at: np.ndarray, **columns) -> None:
-        n = len(lead_id)
+    def reserve(self, n: int) -> np.ndarray:
+        """`n` ids for rows added later (with `ids=`), so the ids of the rows added in between
+        don't depend on them."""
         ids = np.arange(self.next_id, self.next_id + n, dtype=np.int64)
         self.next_id += n
+        return ids
+
+    def add(
+        self,
+        name: str,
+        lead_id: np.ndarray,
+        at: np.ndarray,
+        ids: np.ndarray | None = None,
+        **columns,
+    ) -> None:
+        n = len(lead_id)
+        if ids is None:
+            ids = self.reserve(n)
         table = pa.table(
             {
                 "id": pa.array(ids),
@@ -155,31 +180,17 @@ def _uniform_between(rng, low: np.ndarray, high: np.ndarray) -> np.ndarray:
 
 
 def noise_activities(rng, log: ActivityLog, mas_person, mas_created, programs: int, as_of: float):
-    """Email sends and opens and ordinary page visits: engagement that scores nothing."""
+    """Ordinary page visits: engagement that scores nothing. (Email sends and opens are the email
+    program's, email_program.py; the draws and ids the earlier unconnected sends and opens used
+    are still taken here, so every other row keeps its values and ids.)"""
     sends = rng.poisson(5.5, len(mas_person))
     person = np.repeat(mas_person, sends)
     at = _uniform_between(rng, np.repeat(mas_created, sends), np.full(len(person), as_of))
-    email = rng.integers(0, len(vocab.EMAILS), len(person))
-    program = rng.integers(1, programs + 1, len(person))
-    log.add(
-        "activity_send_email",
-        person + 1,
-        at,
-        primary_attribute_value=choice_text(vocab.EMAILS, email),
-        primary_attribute_value_id=pa.array(email + 1000),
-        campaign_id=pa.array(program * 2),
-    )
+    rng.integers(0, len(vocab.EMAILS), len(person))
+    rng.integers(1, programs + 1, len(person))
     opened = rng.random(len(person)) < 0.5
     open_at = at[opened] + rng.uniform(0.05, 3, opened.sum()) * SECONDS_PER_DAY
-    keep = open_at <= as_of
-    log.add(
-        "activity_open_email",
-        person[opened][keep] + 1,
-        open_at[keep],
-        primary_attribute_value=choice_text(vocab.EMAILS, email[opened][keep]),
-        primary_attribute_value_id=pa.array(email[opened][keep] + 1000),
-        campaign_id=pa.array(program[opened][keep] * 2),
-    )
+    log.reserve(len(person) + int((open_at <= as_of).sum()))
     visits = rng.poisson(3.5, len(mas_person))
     person = np.repeat(mas_person, visits)
     at = _uniform_between(rng, np.repeat(mas_created, visits), np.full(len(person), as_of))
@@ -200,10 +211,12 @@ def noise_activities(rng, log: ActivityLog, mas_person, mas_created, programs: i
 
 def trigger_activities(
     rng, log: ActivityLog, triggers: Triggers, channel_index: np.ndarray, mas_created: np.ndarray
-):
+) -> email_program.Clicks:
     """Each scoring trigger is an activity of its own plus the score change it caused.
-    `channel_index` is by program number - 1, `mas_created` by person."""
+    `channel_index` is by program number - 1, `mas_created` by person. Email clicks get their
+    ids here and their rows from the email program (each with its send before it)."""
     t = triggers
+    clicks = None
     kind = t.kind
     for name, which in (
         ("activity_fill_out_form", kind == FORM),
@@ -227,15 +240,7 @@ def trigger_activities(
             )
         elif name == "activity_click_email":
             email = rng.integers(0, len(vocab.EMAILS), n)
-            log.add(
-                name,
-                person,
-                at,
-                primary_attribute_value=choice_text(vocab.EMAILS, email),
-                primary_attribute_value_id=pa.array(email + 1000),
-                link=concat_text("https://www.example.com/lp/", pa.array(program.astype(str))),
-                campaign_id=pa.array(program * 2),
-            )
+            clicks = email_program.Clicks(log.reserve(n), person - 1, at, program, email)
         elif name == "activity_visit_webpage":
             page = rng.integers(0, 2, n)
             log.add(
@@ -251,6 +256,19 @@ def trigger_activities(
             )
         else:
             _progressions(rng, log, person, at, program, channel_index, mas_created)
+    assert clicks is not None
+    return clicks
+
+
+def email_activities(log: ActivityLog, emails: email_program.EmailProgram) -> None:
+    """The email program's activity tables (clicks under the ids reserved for them)."""
+    for name, columns in emails.activities.items():
+        columns = dict(columns)
+        lead_id, at = columns.pop("lead_id"), columns.pop("at")
+        log.add(name, lead_id, at, **columns)
+    clicks = dict(emails.clicks)
+    ids, lead_id, at = clicks.pop("id"), clicks.pop("lead_id"), clicks.pop("at")
+    log.add("activity_click_email", lead_id, at, ids=ids, **clicks)
 
 
 def _progressions(rng, log, lead_id, at, program, channel_index, mas_created) -> None:
@@ -442,6 +460,7 @@ def lead_table(
     updated,
     losers,
     as_of: float,
+    unsubscribed: np.ndarray,
 ) -> pa.Table:
     p = mas_person
     n = len(p)
@@ -493,7 +512,8 @@ def lead_table(
                 choice_text(("Lead", "Contact"), is_contact.astype(int)),
                 pa.scalar(None, pa.string()),
             ),
-            "unsubscribed": pa.array(rng.random(n) < 0.04),
+            # An earlier random opt-out draw is still taken so the rows after it keep their values.
+            "unsubscribed": pa.array(unsubscribed[p] | (rng.random(n) < 0)),
             "created_at": timestamps(mas_created),
             "updated_at": timestamps(np.fmax(updated[p], mas_created)),
             "_fivetran_synced": timestamps(

@@ -30,6 +30,8 @@ WON_INDEX, LOST_INDEX = N_OPEN, N_OPEN + 1
 STAGE_NAMES = (*vocab.OPEN_OPPORTUNITY_STAGES, vocab.WON, vocab.LOST)
 PIPELINE, BEST_CASE, COMMIT, CLOSED, OMITTED = range(5)
 FORECAST_CATEGORIES = ("Pipeline", "Best Case", "Commit", "Closed", "Omitted")
+# The API values of the same categories (opportunity.forecast_category beside the label).
+FORECAST_CATEGORY_API_VALUES = ("Pipeline", "BestCase", "Forecast", "Closed", "Omitted")
 DAY = SECONDS_PER_DAY
 REDATES = 6  # at most this many re-dates before a deal is committed or closed
 

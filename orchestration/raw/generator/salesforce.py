@@ -23,6 +23,7 @@ from orchestration.raw.generator.columns import (
 from orchestration.raw.generator.lifecycle import STATUSES, Lifecycle, status_log
 from orchestration.raw.generator.opportunities import (
     FORECAST_CATEGORIES,
+    FORECAST_CATEGORY_API_VALUES,
     N_OPEN,
     OPPORTUNITY_TYPES,
     STAGE_NAMES,
@@ -422,6 +423,7 @@ def opportunity_tables(
             "probability": pa.array(stage_probability[o.stage].astype(float)),
             "close_date": dates(o.expected_close_at),
             "forecast_category_name": choice_text(FORECAST_CATEGORIES, o.category),
+            "forecast_category": choice_text(FORECAST_CATEGORY_API_VALUES, o.category),
             "is_closed": pa.array(is_closed),
             "is_won": pa.array(is_won),
             "lead_source": lead_source,
@@ -504,6 +506,8 @@ def activity_tables(rng, life: Lifecycle, people: People, as_of: float):
             "owner_id": sf_ids("005", owner[meeting]),
             "subject": choice_text(("Intro meeting", "Demo", "Discovery call"), event_kind),
             "type": choice_text(("Meeting", "Meeting", "Call"), event_kind),
+            "activity_date": dates(event_at),
+            "activity_date_time": timestamps(event_at),
             "start_date_time": timestamps(event_at),
             "end_date_time": timestamps(event_at + 1800),
             "created_date": timestamps(
