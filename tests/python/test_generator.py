@@ -171,14 +171,17 @@ def test_a_failed_generation_leaves_the_previous_data(
             assert _one(connection, f'select count(*) from {source}."{table}"') == rows, name
 
 
-def test_about_twenty_activities_per_person_mostly_visits_and_emails(
+def test_about_sixty_activities_per_person_mostly_emails_and_visits(
     clean: tuple[Path, GenerationReport],
 ) -> None:
+    """About twenty batch emails per person (sent and delivered: forty rows), their opens, and
+    about twenty other activities (visits, forms, score and status changes)."""
     _, report = clean
     activities = {n: r for n, r in report.rows_per_table.items() if ".activity_" in n}
-    assert 15 * LEADS <= sum(activities.values()) <= 28 * LEADS
-    top = sorted(activities, key=activities.__getitem__, reverse=True)[:4]
-    assert {"marketo.activity_visit_webpage", "marketo.activity_send_email"} <= set(top)
+    assert 45 * LEADS <= sum(activities.values()) <= 75 * LEADS
+    top = sorted(activities, key=activities.__getitem__, reverse=True)
+    assert set(top[:2]) == {"marketo.activity_send_email", "marketo.activity_email_delivered"}
+    assert "marketo.activity_visit_webpage" in top[:5]
     assert activities["marketo.activity_open_email"] > activities["marketo.activity_click_email"]
 
 
@@ -708,6 +711,14 @@ def test_faults_are_injected_with_exact_counts(tmp_path: Path) -> None:
         f"and new_value not in ({AGREED_LEAD_REASONS})",
         "unmapped_loss_reason": "select count(*) from salesforce.opportunity "
         f"where loss_reason_c not in ({AGREED_LOSS_REASONS})",
+        "click_without_send": "select count(*) from marketo.activity_click_email as c "
+        "where not exists (select 1 from marketo.activity_send_email as s "
+        "where s.lead_id = c.lead_id and s.email_template_id = c.email_template_id "
+        "and s.campaign_id = c.campaign_id and s.campaign_run_id = c.campaign_run_id "
+        "and s.activity_date <= c.activity_date)",
+        "open_after_unsubscribe": "select count(*) from marketo.activity_open_email as o "
+        "join (select lead_id, min(activity_date) as at from marketo.activity_unsubscribe_email "
+        "group by 1) as u using (lead_id) where o.activity_date > u.at",
     }
     assert set(observed) == set(counts)
     with connect_warehouse(database, read_only=True) as connection:

@@ -259,3 +259,95 @@ def test_raw_data_docs_survive_the_mart_gate_of_the_same_run(
     raw_pages = list((docs / "raw" / "validations").rglob("*.html"))
     assert raw_pages, "the raw gate's validation pages are gone"
     assert Path(raw.data_docs_url.removeprefix("file://")).exists()
+
+
+# ---- Marketo email activities ----------------------------------------------------------------
+UNSENT = "expect_column_values_to_be_null(unsent_campaign_run_id)"
+AFTER_UNSUBSCRIBE = "expect_column_values_to_be_null(opened_after_unsubscribe)"
+CLICKS = "marketo.activity_click_email"
+
+
+def _clicks_of_unsent_runs(share: float) -> str:
+    """The first `share` of the clicks (by id) moved to campaign runs that never sent to them."""
+    return (
+        "update marketo.activity_click_email set campaign_run_id = 9500000000 + id where id in "
+        "(select id from marketo.activity_click_email order by id limit "
+        f"(select cast(ceil(count(*) * {share}) as bigint) from marketo.activity_click_email))"
+    )
+
+
+def _count(warehouse: Path, sql: str) -> int:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return int((connection.execute(sql).fetchone() or (0,))[0])
+
+
+def test_clean_email_activities_pass_the_new_checks(gate: GateRunner) -> None:
+    report = gate()
+    for table, expectation in (
+        (CLICKS, UNSENT),
+        ("marketo.activity_open_email", AFTER_UNSUBSCRIBE),
+    ):
+        outcome = _one(report, table, expectation)
+        assert outcome.status == PASSED and outcome.element_count, table
+
+
+def test_a_few_clicks_without_their_send_warn_naming_table_column_and_rows(
+    gate: GateRunner, clean_warehouse: Path
+) -> None:
+    clicks = _count(clean_warehouse, f"select count(*) from {CLICKS}")
+    report = gate(_clicks_of_unsent_runs(0.01))
+    outcome = _one(report, CLICKS, UNSENT)
+    assert outcome.status == FAILED and outcome.severity == "warning"
+    assert outcome.table == CLICKS and outcome.column == "campaign_run_id"
+    assert outcome.steward_name == MAS_STEWARD
+    assert outcome.unexpected_count == math.ceil(clicks * 0.01)
+    assert f"{outcome.unexpected_count} of {clicks} rows orphaned by campaign_run_id" in (
+        outcome.observed_value
+    )
+    assert "% <= 5% tolerated" in outcome.observed_value
+    assert not outcome.blocks and not report.blocks
+    sample = outcome.failing_sample[0]
+    assert int(sample["unsent_campaign_run_id"]) == 9_500_000_000 + int(sample["id"])
+    assert sample["lead_id"] and sample["activity_date"]
+
+
+def test_clicks_mostly_without_their_send_block(gate: GateRunner) -> None:
+    report = gate(_clicks_of_unsent_runs(0.5))
+    outcome = _one(report, CLICKS, UNSENT)
+    assert outcome.severity == "critical" and outcome.blocks and report.blocks
+    assert "% > 5% tolerated" in outcome.observed_value
+
+
+def test_a_click_before_its_first_send_is_a_click_without_a_send(gate: GateRunner) -> None:
+    """The connector-era defect of the issue: a click dated before the email reached the lead."""
+    report = gate(
+        "update marketo.activity_click_email set activity_date = activity_date - interval 30 day "
+        "where id = (select min(id) from marketo.activity_click_email)"
+    )
+    outcome = _one(report, CLICKS, UNSENT)
+    assert outcome.status == FAILED and outcome.unexpected_count == 1
+    assert outcome.severity == "warning" and not report.blocks
+
+
+def test_opens_after_an_unsubscribe_warn_naming_table_column_and_rows(
+    gate: GateRunner, clean_warehouse: Path
+) -> None:
+    unsubscribes = _count(
+        clean_warehouse, "select count(*) from marketo.activity_unsubscribe_email"
+    )
+    assert unsubscribes >= 2, "the clean warehouse has unsubscribes to open after"
+    report = gate(
+        "insert into marketo.activity_open_email by name select id + 9000000000 as id, lead_id, "
+        "activity_date + interval 1 minute as activity_date, primary_attribute_value, "
+        "primary_attribute_value_id, campaign_id, campaign_run_id, email_template_id, "
+        "_fivetran_synced, false as _fivetran_deleted "
+        "from marketo.activity_unsubscribe_email order by id limit 2"
+    )
+    outcome = _one(report, "marketo.activity_open_email", AFTER_UNSUBSCRIBE)
+    assert outcome.status == FAILED and outcome.unexpected_count == 2
+    assert outcome.table == "marketo.activity_open_email" and outcome.column == "activity_date"
+    assert outcome.severity == "warning" and outcome.steward_name == MAS_STEWARD
+    assert not report.blocks, "a steward finding, not a block"
+    sample = outcome.failing_sample[0]
+    assert int(sample["id"]) >= 9_000_000_000
+    assert sample["lead_id"] and sample["opened_after_unsubscribe"]

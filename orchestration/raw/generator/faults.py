@@ -16,6 +16,11 @@ and the report lists what was injected:
   field holds a value no row of seeds/feedback_reasons.csv maps (`Other - see notes`), each with
   the field-history row that set it (its latest change, so lead and history agree).
 - unmapped_loss_reason: lost salesforce.opportunity rows whose loss reason is unmapped (`Other`).
+- click_without_send: marketo.activity_click_email rows (copies of clicks, ids from
+  9,000,000,000) whose campaign_run_id is a run that never sent to the lead (from
+  9,500,000,000).
+- open_after_unsubscribe: marketo.activity_open_email rows opening the email a lead unsubscribed
+  from, a day after the unsubscribe (ids from 9,000,000,000 + the clicks').
 
 HubSpot's kinds (HUBSPOT_FAULT_KINDS), injected when HubSpot is generated and the table has rows
 (as the MAS beside Salesforce HubSpot has no deals); Salesforce's kinds apply whenever Salesforce
@@ -116,7 +121,22 @@ FAULT_KINDS = (
         "loss_reason_c",
         "opportunity loss reason in no agreed category",
     ),
+    FaultKind(
+        "click_without_send",
+        "marketo.activity_click_email",
+        "campaign_run_id",
+        "email click with no send of that email, campaign and run to the lead before it",
+    ),
+    FaultKind(
+        "open_after_unsubscribe",
+        "marketo.activity_open_email",
+        "activity_date",
+        "email open dated after the lead unsubscribed",
+    ),
 )
+# Activity ids (and campaign run ids) no clean row uses.
+FAULT_ACTIVITY_BASE = 9_000_000_000
+FAULT_RUN_BASE = 9_500_000_000
 UNMAPPED_LEAD_REASON = "Other - see notes"
 UNMAPPED_LOSS_REASON = "Other"
 
@@ -333,6 +353,62 @@ def _salesforce_and_marketo(
         opportunity, loss_column, loss_rows, pa.array([UNMAPPED_LOSS_REASON] * len(loss_rows))
     )
     injected["unmapped_loss_reason"] = len(loss_rows)
+
+    if "marketo.activity_click_email" in tables:  # Marketo's email activities
+        _email_faults(rng, tables, count, as_of, injected)
+
+
+def _email_faults(rng, tables: dict[str, pa.Table], count, as_of: float, injected) -> None:
+    """Clicks of a campaign run that never sent to the lead, and opens after an unsubscribe
+    (of the email unsubscribed from, a day later; before as-of)."""
+    clicks = tables["marketo.activity_click_email"]
+    copied = clicks.take(pa.array(_pick(rng, clicks, count("click_without_send"))))
+    n = copied.num_rows
+    copied = _set(copied, "id", np.arange(n), pa.array(FAULT_ACTIVITY_BASE + np.arange(n)))
+    copied = _set(copied, "campaign_run_id", np.arange(n), pa.array(FAULT_RUN_BASE + np.arange(n)))
+    tables["marketo.activity_click_email"] = pa.concat_tables([clicks, copied])
+    injected["click_without_send"] = n
+
+    unsubscribes = tables["marketo.activity_unsubscribe_email"]
+    at = unsubscribes.column("activity_date").cast(pa.int64()).to_numpy() / 1e6
+    picked = unsubscribes.take(
+        pa.array(
+            _pick(
+                rng,
+                unsubscribes,
+                count("open_after_unsubscribe"),
+                where=at <= as_of - 2 * SECONDS_PER_DAY,
+            )
+        )
+    )
+    m = picked.num_rows
+    opened_at = picked.column("activity_date").cast(pa.int64()).to_numpy() / 1e6 + SECONDS_PER_DAY
+    opens = tables["marketo.activity_open_email"]
+    late = pa.table(
+        {
+            "id": pa.array(FAULT_ACTIVITY_BASE + n + np.arange(m)),
+            "lead_id": picked.column("lead_id"),
+            "activity_date": timestamps(opened_at),
+            **{
+                column: picked.column(column)
+                for column in (
+                    "primary_attribute_value",
+                    "primary_attribute_value_id",
+                    "campaign_id",
+                    "campaign_run_id",
+                    "email_template_id",
+                )
+            },
+            "is_mobile_device": pa.array(np.zeros(m, dtype=bool)),
+            "device": pa.array(["Desktop"] * m, pa.string()),
+            "_fivetran_synced": timestamps(np.minimum(opened_at + 600, as_of)),
+            "_fivetran_deleted": pa.array(np.zeros(m, dtype=bool)),
+        }
+    )
+    tables["marketo.activity_open_email"] = pa.concat_tables(
+        [opens, late.select(opens.column_names).cast(opens.schema)]
+    )
+    injected["open_after_unsubscribe"] = m
 
 
 def _unmapped_lead_reasons(
