@@ -54,11 +54,15 @@ def test_run_succeeds_with_every_dbt_test_passing(built: tuple[Path, PipelineOut
 
 def test_the_run_judges_at_its_as_of_and_forgets_it_afterwards(
     built: tuple[Path, PipelineOutcome],
+    built_run: tuple[Path, PipelineOutcome, dict[str, str]],
 ) -> None:
     """The as-of reaches dbt for the run only: open stages and SLA clocks are judged at it, and
     a later run in the same process without one is judged at its own time."""
     database, _ = built
     assert _query(database, "select distinct as_of from marts.fct_lead_cycles") == [(AS_OF,)]
+    # The environment of the process that made the run (maybe another xdist worker), right after.
+    _, _, environment_after_run = built_run
+    assert "FUNNEL_AS_OF" not in environment_after_run
     assert "FUNNEL_AS_OF" not in os.environ
 
 
