@@ -34,8 +34,8 @@ LEADS = 2500
 # email fault kinds. Every table that existed before kept its rows except the email activities
 # and lead.unsubscribed (now the unsubscribes').
 DEFAULT_FINGERPRINTS = {
-    False: "a94dd6c65b8c789aa6be85707be51e976f53d7058a1849bb13d108761c6ab2ad",
-    True: "8b8415b2401ce140367dfa151a5ca636fe4e5a12317e1d7e73278e49b84f4e83",
+    False: "e5d8a0c6565f603b53b98c720851df6e678de2478540d66d0dd8e618fc5ac79a",
+    True: "0bb899ee8b4781f38a6200a25ead04a422e87da67f3e8ec57df2de18bcc3e2fe",
 }
 SAL_STATUSES = "('IN_PROGRESS', 'ATTEMPTED_TO_CONTACT', 'CONNECTED')"
 STAGE_RANK = (

@@ -233,7 +233,8 @@ def render(
     forms: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> EmailProgram:
     """`mas_person`/`mas_created`: the people in the MAS and when they arrived there; `forms`:
-    (person, at, program) of form fills in the MAS, each answered by an auto-response."""
+    (person, at, program) of form fills in the MAS, each answered by an auto-response. The
+    database sends are drawn for a block of people at a time, so memory stays bounded."""
     rng = sim.stream("mktemail")
     as_of, leads, people = sim.as_of, sim.leads, sim.people
     created = np.full(leads, np.inf)
@@ -241,7 +242,7 @@ def render(
     tpl = templates(rng, sim)
     run_at, run_program, run_template = batch_runs(rng, sim, tpl)
     n_runs = len(run_at)
-    run_ids = RUN_BASE + 1 + np.arange(n_runs, dtype=np.int64)
+    run_number = np.arange(n_runs, dtype=np.int32)  # run id - RUN_BASE - 1
 
     # A send of its own before each click: the latest batch run of its program in the week
     # before, else an auto-response of the program's trigger campaign.
@@ -250,13 +251,14 @@ def render(
     by_program = np.lexsort((run_at, run_program))
     keys = run_program[by_program] * span + run_at[by_program]
     found = np.searchsorted(keys, c_program * span + (c_at - SEND_SPREAD - 600), "right") - 1
-    found_ok = found >= 0
-    candidate = by_program[np.maximum(found, 0)]
+    candidate = by_program[np.maximum(found, 0)] if n_runs else np.zeros(len(c_at), np.int64)
     batch = (
-        found_ok
+        (found >= 0)
         & (run_program[candidate] == c_program)
         & (run_at[candidate] >= created[c_person])
         & (c_at - run_at[candidate] <= CLICK_WINDOW_DAYS * SECONDS_PER_DAY)
+        if n_runs
+        else np.zeros(len(c_at), bool)
     )
     room = np.maximum(c_at - created[c_person], 0)
     room = np.where(np.isinf(room), 0, room)
@@ -274,186 +276,169 @@ def render(
         batch,
         run_template[candidate],
         tpl.first[c_program - 1] + clicks.pick % tpl.count[c_program - 1],
-    )
-    click_campaign = np.where(batch, c_program * 2, c_program * 2 - 1)
-    click_run_batch = np.where(batch, run_ids[candidate], 0)
+    ).astype(np.int32)
+    click_campaign = np.where(batch, c_program * 2, c_program * 2 - 1).astype(np.int32)
 
     # Auto-responses to form fills (the trigger campaign, the program's first email).
     f_person, f_at, f_program = forms
     f_sent = f_at + rng.uniform(30, 180, len(f_at))
     f_ok = f_sent <= as_of - 120
     f_person, f_sent, f_program = f_person[f_ok], f_sent[f_ok], f_program[f_ok]
-    f_template = tpl.first[f_program - 1]
-
-    # Batch sends to the database: runs after the person arrived, chosen uniformly.
-    weeks = np.maximum(as_of - mas_created, 0) / (7 * SECONDS_PER_DAY)
-    s_count = rng.poisson(SENDS_PER_WEEK * weeks)
-    s_person = np.repeat(mas_person, s_count)
-    first_eligible = np.searchsorted(run_at, np.repeat(mas_created, s_count), "left")
-    eligible = n_runs - first_eligible
-    has = eligible > 0
-    chosen = first_eligible + np.floor(rng.random(len(s_person)) * eligible).astype(np.int64)
-    s_person, chosen = s_person[has], chosen[has]
+    f_template = tpl.first[f_program - 1].astype(np.int32)
+    f_campaign = (f_program * 2 - 1).astype(np.int32)
 
     # A trigger campaign's sends of one email on one day share a run id.
-    trig_campaign = np.concatenate([click_campaign[~batch], f_program * 2 - 1])
-    trig_sent = np.concatenate([click_sent[~batch], f_sent])
-    trig_template = np.concatenate([click_template[~batch], f_template])
     trig_key = (
-        trig_campaign * 100_000 + np.floor(trig_sent / SECONDS_PER_DAY).astype(np.int64)
-    ) * (1 << 14) + trig_template
+        np.concatenate([click_campaign[~batch], f_campaign]).astype(np.int64) * 100_000
+        + np.floor(np.concatenate([click_sent[~batch], f_sent]) / SECONDS_PER_DAY).astype(np.int64)
+    ) * (1 << 14) + np.concatenate([click_template[~batch], f_template])
     _, trig_run_index = np.unique(trig_key, return_inverse=True)
-    trig_run = RUN_BASE + 1 + n_runs + trig_run_index.astype(np.int64)
-    click_run = click_run_batch.copy()
-    click_run[~batch] = trig_run[: int((~batch).sum())]
-    f_run = trig_run[int((~batch).sum()) :]
+    trig_run = (n_runs + trig_run_index.reshape(-1)).astype(np.int32)
+    n_trig_clicks = int((~batch).sum())
+    click_run = np.where(batch, run_number[candidate] if n_runs else 0, 0).astype(np.int32)
+    click_run[~batch] = trig_run[:n_trig_clicks]
+    f_run = trig_run[n_trig_clicks:]
+    del trig_key, trig_run_index, trig_run, room, trigger_delay
 
     # One send per person, email and run: the clicks of one send share it (sent before the
     # first of them); a database send the run already made for a click is not repeated.
-    fixed = Sends(c_person, click_sent, click_template, click_campaign, click_run)
-    send_key = _send_key(fixed.person, fixed.run, fixed.template, leads)
+    fixed = Sends(c_person.astype(np.int32), click_sent, click_template, click_campaign, click_run)
+    send_key = _send_key(fixed.person, fixed.run, fixed.template)
     order = np.lexsort((fixed.at, send_key))
     sorted_keys = send_key[order]
-    head = np.concatenate([[True], sorted_keys[1:] != sorted_keys[:-1]]) if len(order) else order
-    fixed_sends = fixed.take(order[head.astype(bool)]) if len(order) else fixed
+    head = np.ones(len(order), dtype=bool)
+    head[1:] = sorted_keys[1:] != sorted_keys[:-1]
+    fixed_sends = fixed.take(order[head])
+    fixed_keys = sorted_keys[head]  # sorted
     click_send_of = np.empty(len(c_person), dtype=np.int64)
-    click_send_of[order] = np.cumsum(head) - 1 if len(order) else order
+    click_send_of[order] = np.cumsum(head) - 1
+    del fixed, send_key, order, sorted_keys, head
 
-    noise = Sends(
-        np.concatenate([s_person, f_person]),
-        np.concatenate([run_at[chosen] + rng.random(len(chosen)) * SEND_SPREAD, f_sent]),
-        np.concatenate([run_template[chosen], f_template]),
-        np.concatenate([run_program[chosen] * 2, f_program * 2 - 1]),
-        np.concatenate([run_ids[chosen], f_run]),
-    )
-    noise_key = _send_key(noise.person, noise.run, noise.template, leads)
-    _, first_of_key = np.unique(noise_key, return_index=True)
-    first_of_key = np.sort(first_of_key)
-    noise = noise.take(first_of_key)
-    noise_key = noise_key[first_of_key]
-    noise = noise.take(
-        np.flatnonzero(
-            ~np.isin(
-                noise_key,
-                _send_key(fixed_sends.person, fixed_sends.run, fixed_sends.template, leads),
-            )
-        )
-    )
-
-    # Outcomes of the database sends, by list quality and segment.
+    # The database sends, outcomes and opens, a block of people at a time.
     source = _source_kind(sim)
     segment = segment_index(sim.accounts.employees[people.account])
     propensity = rng.lognormal(-0.18, 0.6, leads)  # mean about 1
     last_click = np.full(leads, -np.inf)
     np.maximum.at(last_click, c_person, c_at)
-    n = len(noise.person)
-    p_hard = HARD_BOUNCE[source[noise.person]]
-    p_soft = SOFT_BOUNCE[source[noise.person]] + ENTERPRISE_SOFT_EXTRA * (
-        segment[noise.person] == 0
-    )
-    u = rng.random(n)
-    after_clicks = noise.at > last_click[noise.person]
-    hard = (u < p_hard) & after_clicks
-    soft = ~hard & (u >= p_hard) & (u < p_hard + p_soft)
-    delivered = ~hard & ~soft
-    unsub_draw = rng.random(n) < UNSUBSCRIBE[source[noise.person]]
-    unsub_delay = rng.lognormal(np.log(6 * 3600), 1.0, n)
-    unsub_at = noise.at + 120 + unsub_delay
-    unsub = delivered & after_clicks & unsub_draw & (unsub_at <= as_of)
-    # The first hard bounce or unsubscribe stops the person's later sends.
-    stop = np.full(leads, np.inf)
-    np.minimum.at(stop, noise.person[hard], noise.at[hard])
-    first_unsub = np.full(leads, np.inf)
-    np.minimum.at(first_unsub, noise.person[unsub], unsub_at[unsub])
-    stop = np.minimum(stop, first_unsub)
-    kept = noise.at <= stop[noise.person]
-    unsub &= kept & (unsub_at == first_unsub[noise.person])
-    noise_open_p = np.clip(
-        OPEN_RATE[source[noise.person]]
-        * SEGMENT_OPEN_FACTOR[segment[noise.person]]
-        * propensity[noise.person],
-        0,
-        0.95,
-    )
-    opened = delivered & (rng.random(n) < noise_open_p)
-    opened |= unsub & (rng.random(n) < 0.8)
-    open_delay = np.minimum(rng.lognormal(np.log(3 * 3600), 1.3, n), 20 * SECONDS_PER_DAY)
-    first_open = noise.at + 60 + open_delay
-    first_open = np.where(
-        unsub, noise.at + 60 + rng.random(n) * (unsub_at - noise.at - 60), first_open
-    )
+    stop_opens = np.full(leads, np.inf)  # a hard bounce or an unsubscribe: no opens after it
+    form_order = np.argsort(f_person, kind="stable")
+    f_sorted_person = f_person[form_order]
+    blocks: list[tuple[Sends, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    block = 200_000
+    for start in range(0, len(mas_person), block):
+        who = mas_person[start : start + block]
+        arrived = mas_created[start : start + block]
+        weeks = np.maximum(as_of - arrived, 0) / (7 * SECONDS_PER_DAY)
+        count = rng.poisson(SENDS_PER_WEEK * weeks)
+        person = np.repeat(who, count).astype(np.int32)
+        first_eligible = np.searchsorted(run_at, np.repeat(arrived, count), "left")
+        eligible = n_runs - first_eligible
+        chosen = first_eligible + np.floor(rng.random(len(person)) * eligible).astype(np.int64)
+        has = eligible > 0
+        person, chosen = person[has], chosen[has]
+        lo, hi = (
+            np.searchsorted(f_sorted_person, [who.min(), who.max() + 1]) if len(who) else (0, 0)
+        )
+        in_block = form_order[lo:hi]
+        in_block = in_block[np.isin(f_person[in_block], who)]
+        noise = Sends(
+            np.concatenate([person, f_person[in_block].astype(np.int32)]),
+            np.concatenate(
+                [run_at[chosen] + rng.random(len(chosen)) * SEND_SPREAD, f_sent[in_block]]
+            ),
+            np.concatenate([run_template[chosen].astype(np.int32), f_template[in_block]]),
+            np.concatenate([(run_program[chosen] * 2).astype(np.int32), f_campaign[in_block]]),
+            np.concatenate([run_number[chosen], f_run[in_block]]),
+        )
+        del person, chosen, first_eligible, eligible, has
+        noise_key = _send_key(noise.person, noise.run, noise.template)
+        _, first_of_key = np.unique(noise_key, return_index=True)
+        first_of_key = np.sort(first_of_key)
+        noise_key = noise_key[first_of_key]
+        at = np.minimum(np.searchsorted(fixed_keys, noise_key), max(len(fixed_keys) - 1, 0))
+        repeated = (
+            fixed_keys[at] == noise_key if len(fixed_keys) else np.zeros(len(noise_key), bool)
+        )
+        noise = noise.take(first_of_key[~repeated])
+        del noise_key, first_of_key, at, repeated
+        blocks.append(
+            _outcomes(rng, noise, source, segment, propensity, last_click, stop_opens, as_of)
+        )
 
-    keep_idx = np.flatnonzero(kept)
-    noise = noise.take(keep_idx)
-    hard, soft, delivered = hard[keep_idx], soft[keep_idx], delivered[keep_idx]
-    unsub, unsub_at = unsub[keep_idx], unsub_at[keep_idx]
-    opened, first_open = opened[keep_idx], first_open[keep_idx]
+    noise = Sends.concat([b[0] for b in blocks])
+    hard, soft, unsub, unsub_at, first_open = (
+        np.concatenate([b[i] for b in blocks]) for i in range(1, 6)
+    )
+    del blocks
 
     # All sends: the clicks' (always delivered) and the database's.
     n_fixed = len(fixed_sends.person)
     sends = Sends.concat([fixed_sends, noise])
-    all_delivered = np.concatenate([np.ones(n_fixed, bool), delivered])
-    # When the first event after the send happens (delivery must precede it).
+    del noise
     first_click_of_send = np.full(n_fixed, np.inf)
     np.minimum.at(first_click_of_send, click_send_of, c_at)
-    fixed_open = rng.random(n_fixed) < OPENED_BEFORE_CLICK
-    fixed_first_open = fixed_sends.at + rng.uniform(0.2, 0.9, n_fixed) * (
-        first_click_of_send - fixed_sends.at
+    fixed_open = np.where(
+        rng.random(n_fixed) < OPENED_BEFORE_CLICK,
+        fixed_sends.at + rng.uniform(0.2, 0.9, n_fixed) * (first_click_of_send - fixed_sends.at),
+        np.nan,
     )
-    all_opened = np.concatenate([fixed_open, opened])
-    all_first_open = np.concatenate([fixed_first_open, first_open])
-    next_event = np.where(all_opened, all_first_open, np.inf)
-    next_event[:n_fixed] = np.minimum(next_event[:n_fixed], first_click_of_send)
+    first_open = np.concatenate([fixed_open, first_open])
+    next_event = np.fmin(first_open, np.inf)
+    next_event[:n_fixed] = np.fmin(next_event[:n_fixed], first_click_of_send)
     delivered_at = sends.at + np.minimum(
         rng.uniform(1, 90, len(sends.at)), (np.minimum(next_event, as_of) - sends.at) / 2
     )
-    # Repeat opens: more of the same send, later; none after the person's unsubscribe or as-of.
-    # (A hard bounce means the mailbox is gone: no opens after it either.)
-    unsub_of_person = np.full(leads, np.inf)
-    np.minimum.at(unsub_of_person, noise.person[unsub], unsub_at[unsub])
-    np.minimum.at(unsub_of_person, noise.person[hard], noise.at[hard])
-    opened_idx = np.flatnonzero(all_opened)
+    del next_event, fixed_open, first_click_of_send
+    zeros = np.zeros(n_fixed, dtype=bool)
+    hard, soft, unsub = (np.concatenate([zeros, flags]) for flags in (hard, soft, unsub))
+    unsub_at = np.concatenate([np.full(n_fixed, np.nan), unsub_at])
+
+    # Repeat opens: more of the same send, later; none after the person's unsubscribe or hard
+    # bounce, or as-of.
+    opened_idx = np.flatnonzero(~np.isnan(first_open))
     repeats = rng.poisson(REPEAT_OPENS, len(opened_idx))
     open_send = np.repeat(opened_idx, 1 + repeats)
     extra = position_in_group(1 + repeats)
-    open_at = all_first_open[open_send] + np.where(
+    open_at = first_open[open_send] + np.where(
         extra > 0, rng.exponential(1.5 * SECONDS_PER_DAY, len(open_send)), 0
     )
-    open_ok = (open_at <= as_of) & (open_at <= unsub_of_person[sends.person[open_send]])
+    open_ok = (open_at <= as_of) & (open_at <= stop_opens[sends.person[open_send]])
     open_send, open_at = open_send[open_ok], open_at[open_ok]
     order = np.lexsort((open_at, open_send))
     open_send, open_at = open_send[order], open_at[order]
+    del opened_idx, repeats, extra, open_ok, order, first_open
 
     names = tpl.name
     template_ids = tpl.ids
 
     def email_columns(index: np.ndarray) -> dict[str, pa.Array | np.ndarray]:
         template = sends.template[index]
+        email_id = pa.array(template_ids[template])  # one array for both columns
         return {
-            "lead_id": sends.person[index] + 1,
-            "primary_attribute_value": names.take(pa.array(template)),
-            "primary_attribute_value_id": pa.array(template_ids[template]),
+            "lead_id": sends.person[index].astype(np.int64) + 1,
+            "primary_attribute_value": _coded(names, template),
+            "primary_attribute_value_id": email_id,
             "campaign_id": pa.array(sends.campaign[index].astype(np.int64)),
-            "campaign_run_id": pa.array(sends.run[index].astype(np.int64)),
-            "email_template_id": pa.array(template_ids[template]),
+            "campaign_run_id": pa.array(sends.run[index].astype(np.int64) + RUN_BASE + 1),
+            "email_template_id": email_id,
         }
 
     def devices(count: int) -> dict[str, pa.Array]:
         device = rng.choice(len(DEVICES), count, p=DEVICE_WEIGHTS)
         return {
             "is_mobile_device": pa.array(device >= MOBILE_FROM),
-            "device": choice_text(DEVICES, device),
+            "device": _coded(DEVICES, device),
         }
 
     every = np.arange(len(sends.person))
     activities: dict[str, dict[str, pa.Array | np.ndarray]] = {}
     activities["activity_send_email"] = {"at": sends.at, **email_columns(every)}
-    d = np.flatnonzero(all_delivered)
+    del every
+    d = np.flatnonzero(~hard & ~soft)
     activities["activity_email_delivered"] = {"at": delivered_at[d], **email_columns(d)}
-    all_hard = np.concatenate([np.zeros(n_fixed, bool), hard])
-    all_soft = np.concatenate([np.zeros(n_fixed, bool), soft])
+    del d
     emails = people.email
-    h = np.flatnonzero(all_hard)
+    h = np.flatnonzero(hard)
     activities["activity_email_bounced"] = {
         "at": delivered_at[h],
         **email_columns(h),
@@ -462,14 +447,14 @@ def render(
         "details": pa.array(np.full(len(h), HARD_DETAIL)).cast(pa.string()),
         "email": emails.take(pa.array(sends.person[h])),
     }
-    s = np.flatnonzero(all_soft)
+    s = np.flatnonzero(soft)
     soft_kind = rng.integers(0, len(SOFT_CATEGORIES), len(s))
     activities["activity_email_bounced_soft"] = {
         "at": delivered_at[s],
         **email_columns(s),
-        "category": choice_text(SOFT_CATEGORIES, soft_kind),
-        "subcategory": choice_text(SOFT_SUBCATEGORIES, soft_kind),
-        "details": choice_text(SOFT_DETAILS, soft_kind),
+        "category": _coded(SOFT_CATEGORIES, soft_kind),
+        "subcategory": _coded(SOFT_SUBCATEGORIES, soft_kind),
+        "details": _coded(SOFT_DETAILS, soft_kind),
         "email": emails.take(pa.array(sends.person[s])),
     }
     activities["activity_open_email"] = {
@@ -477,11 +462,9 @@ def render(
         **email_columns(open_send),
         **devices(len(open_send)),
     }
-    all_unsub = np.concatenate([np.zeros(n_fixed, bool), unsub])
-    all_unsub_at = np.concatenate([np.full(n_fixed, np.nan), unsub_at])
-    un = np.flatnonzero(all_unsub)
+    un = np.flatnonzero(unsub)
     activities["activity_unsubscribe_email"] = {
-        "at": all_unsub_at[un],
+        "at": unsub_at[un],
         **email_columns(un),
         "webform_id": pa.array(np.full(len(un), UNSUBSCRIBE_FORM, dtype=np.int64)),
         "referrer_url": pa.array(np.full(len(un), UNSUBSCRIBE_PAGE)).cast(pa.string()),
@@ -501,11 +484,73 @@ def render(
     return EmailProgram(activities, clicks_table, tpl.history, unsubscribed)
 
 
-def _send_key(person: np.ndarray, run: np.ndarray, template: np.ndarray, leads: int) -> np.ndarray:
-    """One integer per (person, run, template): runs and templates are far fewer than 2**20."""
-    return (person.astype(np.int64) * (1 << 22) + (run.astype(np.int64) - RUN_BASE)) * (
-        1 << 14
-    ) + template.astype(np.int64)
+def _outcomes(rng, noise: Sends, source, segment, propensity, last_click, stop_opens, as_of):
+    """The database sends of a block of people, kept up to each person's first hard bounce or
+    unsubscribe (which stops later sends), with per send: hard bounce, soft bounce,
+    unsubscribe, when, and when first opened (NaN: not opened). Records in `stop_opens` when
+    each person's opens must stop."""
+    n = len(noise.person)
+    kind = source[noise.person]
+    u = rng.random(n)
+    p_hard = HARD_BOUNCE[kind]
+    after_clicks = noise.at > last_click[noise.person]
+    hard = (u < p_hard) & after_clicks
+    soft = (
+        ~hard
+        & (u >= p_hard)
+        & (u < p_hard + SOFT_BOUNCE[kind] + ENTERPRISE_SOFT_EXTRA * (segment[noise.person] == 0))
+    )
+    del u, p_hard
+    delivered = ~hard & ~soft
+    unsub_at = noise.at + 120 + rng.lognormal(np.log(6 * 3600), 1.0, n)
+    unsub = delivered & after_clicks & (rng.random(n) < UNSUBSCRIBE[kind]) & (unsub_at <= as_of)
+    del after_clicks
+    # The first hard bounce or unsubscribe stops the person's later sends.
+    stop = np.full(len(source), np.inf)
+    np.minimum.at(stop, noise.person[hard], noise.at[hard])
+    first_unsub = np.full(len(source), np.inf)
+    np.minimum.at(first_unsub, noise.person[unsub], unsub_at[unsub])
+    stop = np.minimum(stop, first_unsub)
+    kept = noise.at <= stop[noise.person]
+    unsub &= kept & (unsub_at == first_unsub[noise.person])
+    open_p = np.clip(
+        OPEN_RATE[kind] * SEGMENT_OPEN_FACTOR[segment[noise.person]] * propensity[noise.person],
+        0,
+        0.95,
+    )
+    opened = delivered & (rng.random(n) < open_p)
+    opened |= unsub & (rng.random(n) < 0.8)
+    del open_p, delivered
+    first_open = (
+        noise.at + 60 + np.minimum(rng.lognormal(np.log(3 * 3600), 1.3, n), 20 * SECONDS_PER_DAY)
+    )
+    first_open = np.where(
+        unsub, noise.at + 60 + rng.random(n) * (unsub_at - noise.at - 60), first_open
+    )
+    first_open[~opened] = np.nan
+    np.minimum.at(stop_opens, noise.person[unsub], unsub_at[unsub])
+    np.minimum.at(stop_opens, noise.person[hard], noise.at[hard])
+    keep = np.flatnonzero(kept)
+    return (
+        noise.take(keep),
+        hard[keep],
+        soft[keep],
+        unsub[keep],
+        unsub_at[keep],
+        first_open[keep],
+    )
+
+
+def _coded(values: pa.Array | tuple[str, ...], index: np.ndarray) -> pa.DictionaryArray:
+    """Repeated text as a dictionary column: millions of email rows name a few thousand emails,
+    so the text is kept once (DuckDB lands it as VARCHAR)."""
+    dictionary = values if isinstance(values, pa.Array) else pa.array(list(values), pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(np.asarray(index, dtype=np.int32)), dictionary)
+
+
+def _send_key(person: np.ndarray, run: np.ndarray, template: np.ndarray) -> np.ndarray:
+    """One integer per (person, run, template): runs are fewer than 2**22, templates 2**14."""
+    return (person.astype(np.int64) * (1 << 22) + run.astype(np.int64)) * (1 << 14) + template
 
 
 def _source_kind(sim: Simulation) -> np.ndarray:

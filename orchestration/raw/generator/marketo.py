@@ -261,12 +261,15 @@ def trigger_activities(
 
 
 def email_activities(log: ActivityLog, emails: email_program.EmailProgram) -> None:
-    """The email program's activity tables (clicks under the ids reserved for them)."""
-    for name, columns in emails.activities.items():
-        columns = dict(columns)
+    """The email program's activity tables (clicks under the ids reserved for them), taken out of
+    `emails` as they are added so their arrays are freed."""
+    for name in list(emails.activities):
+        columns = emails.activities.pop(name)
         lead_id, at = columns.pop("lead_id"), columns.pop("at")
         log.add(name, lead_id, at, **columns)
-    clicks = dict(emails.clicks)
+        del lead_id, at, columns
+    clicks = emails.clicks
+    emails.clicks = {}
     ids, lead_id, at = clicks.pop("id"), clicks.pop("lead_id"), clicks.pop("at")
     log.add("activity_click_email", lead_id, at, ids=ids, **clicks)
 
