@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from orchestration.raw.day_split import append_day, hold_back_last_day
 from orchestration.raw.generator import generate
 from orchestration.settings import connect_warehouse
 
@@ -348,3 +349,35 @@ def test_sends_follow_the_lead_into_the_mas(db: duckdb.DuckDBPyConnection) -> No
         where s.activity_date < lead.created_at - interval 1 day""",
     )
     assert early == 0
+
+
+def test_an_unsubscribe_updates_the_lead(db: duckdb.DuckDBPyConnection) -> None:
+    stale = _one(
+        db,
+        f"""select count(*) from {_table("activity_unsubscribe_email")} as u
+        join marketo.lead as lead on lead.id = u.lead_id
+        where lead.updated_at < u.activity_date or not lead.unsubscribed""",
+    )
+    assert stale == 0
+
+
+def test_a_held_back_day_keeps_unsubscribed_and_the_unsubscribes_agreeing(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The daily split (incremental runs): before the last day lands a lead is unsubscribed only
+    when its unsubscribe has landed, and after it lands too."""
+    folder = tmp_path_factory.mktemp("day")
+    database = folder / "funnel.duckdb"
+    generate(database, leads=1500, seed=3, as_of=AS_OF)
+    day_start = datetime(2026, 11, 1)  # a month held back: enough unsubscribes in it
+    disagree = f"""select count(*) from {_table("lead")} as lead
+        left join (select distinct lead_id from {_table("activity_unsubscribe_email")}) as u
+            on u.lead_id = lead.id
+        where coalesce(lead.unsubscribed, false) <> (u.lead_id is not null)"""
+    held = hold_back_last_day(database, day_start, folder / "held")
+    assert held["marketo.activity_unsubscribe_email"] > 0
+    with connect_warehouse(database, read_only=True) as connection:
+        assert _one(connection, disagree) == 0
+    append_day(database, folder / "held")
+    with connect_warehouse(database, read_only=True) as connection:
+        assert _one(connection, disagree) == 0

@@ -2,18 +2,21 @@
 HubSpot alone, or Salesforce with HubSpot as its marketing automation.
 
 Deterministic for (leads, seed, as_of, faults, systems). Vectorised with numpy and Arrow; the
-only Python loops run over tables and lifecycle cycles, never over rows. All event timestamps
-are <= as_of (an open deal's planned close date may lie ahead); `_fivetran_synced` <= as_of.
+only Python loops run over tables, lifecycle cycles and blocks of people, never over rows. All
+event timestamps are <= as_of (an open deal's planned close date may lie ahead);
+`_fivetran_synced` <= as_of.
 
 One simulation (`simulation`), rendered per active system. Modules: `vocabulary` (status,
 stage, channel and name values), `columns` (ids, timestamps, text in bulk), `people` (users,
 accounts, people), `engagement` (scoring triggers, threshold crossings), `lifecycle` (MQL -> SAL
 -> SQL -> conversion, recycling, cycles), `workhours` (reps' local working day), `opportunities`
 (deals and their history), `reasons` (sales' verdicts), `simulation` (all of it, once);
-renderers `salesforce`, `marketo` and `hubspot` (with `hubspot_contacts`, `hubspot_lifecycle`,
-`hubspot_deals`, `hubspot_engagements`, `hubspot_marketing`); `deletions` (connector
-deletions), `faults` (`--faults`), `writer` (one transaction); `day_state` (each system's records
-as they were at a cutoff, for the daily split of `orchestration/raw/day_split.py`).
+renderers `salesforce`, `marketo` (with `email_program`: templates, campaign runs, sends,
+deliveries, bounces, opens, clicks, unsubscribes) and `hubspot` (with `hubspot_contacts`,
+`hubspot_lifecycle`, `hubspot_deals`, `hubspot_engagements`, `hubspot_marketing`); `deletions`
+(connector deletions), `faults` (`--faults`), `writer` (one transaction); `day_state` (each
+system's records as they were at a cutoff, for the daily split of
+`orchestration/raw/day_split.py`).
 """
 
 from __future__ import annotations

@@ -52,7 +52,18 @@ def _salesforce(execute: Execute, schema: str, cutoff: str, landed: set[str]) ->
 
 
 def _marketo(execute: Execute, schema: str, cutoff: str, landed: set[str]) -> None:
-    """Lead Status from the first data value change after the cutoff (its old value)."""
+    """Lead Status from the first data value change after the cutoff (its old value); a lead
+    is unsubscribed only once its unsubscribe happened."""
+    if {"lead", "activity_unsubscribe_email"} <= landed:
+        execute(
+            f"""
+            update {schema}.lead set unsubscribed = false
+            where unsubscribed and not exists (
+                select 1 from {schema}.activity_unsubscribe_email as unsubscribe
+                where unsubscribe.lead_id = lead.id and unsubscribe.activity_date <= {cutoff}
+            )
+            """
+        )
     if {"lead", "activity_change_data_value"} <= landed:
         execute(
             f"""

@@ -6,7 +6,7 @@ delivery or bounce, opens, clicks and unsubscribes, as the MAS logs them.
   the program was created, each run sending one of the program's templates (in turn, so the
   same email goes out again in later runs under a new `campaign_run_id`) to part of the
   database. The program's trigger campaign sends an auto-response after each form fill; its
-  sends of a day share a run id.
+  sends of one email on one day share a run id.
 - Each email-click scoring trigger keeps its person, moment and program (so the score, MQLs and
   the funnel don't move) and gets a send of its own before it: in the latest run of its
   program's batch campaign in the week before the click, else an auto-response of the trigger
@@ -23,7 +23,9 @@ Calibrated to land, over the default generation, in the ranges B2B programs repo
 ~98% of sends, unique opens ~20-25% of delivered, unique clicks ~2-5% of delivered, unsubscribes
 ~0.2-0.3% of delivered (Mailchimp's and Campaign Monitor's published email benchmarks).
 
-Draws come from a stream of their own (`Simulation.stream`), so no other table shifts.
+Draws come from a stream of their own (`Simulation.stream`), so no other table shifts (only
+`lead.unsubscribed` now says who unsubscribed). The database sends are drawn for a block of
+people at a time: at 1M leads the email tables hold ~40M rows.
 """
 
 from __future__ import annotations
@@ -128,6 +130,7 @@ class EmailProgram:
     clicks: dict[str, pa.Array | np.ndarray]
     template_history: pa.Table
     unsubscribed: np.ndarray  # per person
+    unsubscribed_at: np.ndarray  # per person, NaN = never
 
 
 def templates(rng, sim: Simulation) -> Templates:
@@ -481,7 +484,9 @@ def render(
     }
     unsubscribed = np.zeros(leads, dtype=bool)
     unsubscribed[sends.person[un]] = True
-    return EmailProgram(activities, clicks_table, tpl.history, unsubscribed)
+    unsubscribed_at = np.full(leads, np.nan)
+    unsubscribed_at[sends.person[un]] = unsub_at[un]
+    return EmailProgram(activities, clicks_table, tpl.history, unsubscribed, unsubscribed_at)
 
 
 def _outcomes(rng, noise: Sends, source, segment, propensity, last_click, stop_opens, as_of):

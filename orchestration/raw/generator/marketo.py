@@ -94,6 +94,7 @@ def render(sim: Simulation, crm: CrmRecord) -> dict[str, pa.Table]:
     last_scored[scores.person] = np.minimum(scores.at + 1, as_of)
     updated = np.fmax(last_scored, np.nan_to_num(crm.last_change, nan=0))
 
+    updated = np.fmax(updated, emails.unsubscribed_at)  # an unsubscribe updates the lead
     survivors = mas_person[rng.random(len(mas_person)) < 0.025]
     losers = merges(rng, log, survivors, people.created_at[survivors], leads + 1, as_of)
     crm_visible = ~np.isnan(crm_created) & ~people.is_outbound & (rng.random(leads) > 0.05)
