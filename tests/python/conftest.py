@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +26,49 @@ from orchestration.raw.generator import generate
 AS_OF = datetime(2026, 11, 1)
 
 T = TypeVar("T")
+
+# The modules that take minutes (runs and dbt builds of their own), longest first. `pytest -n 2
+# --dist loadfile` hands each worker whole modules, by default those with the most tests first:
+# `dagster dev`'s five tests came among the last, one long module running alone at the end while
+# the other worker idled. Started first, the quick modules fill the end of both workers instead.
+# Modules not listed follow, most tests first as before.
+LONGEST_FIRST = (
+    "test_dagster_ui",
+    "test_incremental",
+    "test_run_collisions",
+    "test_governance",
+    "test_fault_battery",
+    "test_pipeline",
+    "test_funnel_scenario",
+    "test_kpi_recomputation",
+    "test_lead_feedback",
+    "test_email_performance",
+    "test_content_effectiveness",
+    "test_sla_policies",
+    "test_identity_hubspot",
+    "test_hubspot_models",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """xdist schedules the modules in the order collected (below), not by number of tests."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The modules of LONGEST_FIRST first, in its order, then the others by number of tests;
+    the tests of a module keep their order."""
+    tests = Counter(item.path for item in items)
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        module = item.path.stem
+        if module in LONGEST_FIRST:
+            return LONGEST_FIRST.index(module), 0
+        return len(LONGEST_FIRST), -tests[item.path]
+
+    items.sort(key=rank)
 
 
 def _session_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
