@@ -1,6 +1,6 @@
 """The monthly review: the funnel and its velocity, the shared KPI scorecard, pipeline by
-source, attribution under the six models, and whether the sales-ready score still selects the
-leads that win."""
+source, attribution under the six models, marketing's programs (their email and the MQLs and
+pipeline they influenced), and whether the sales-ready score still selects the leads that win."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from orchestration.review import charts, closed_loop
+from orchestration.review import charts, closed_loop, email_programs
 from orchestration.review import formatting as fmt
 from orchestration.review.blocks import (
     Cell,
@@ -911,6 +911,7 @@ def build_monthly(
         _scorecard_section(scorecard),
         _pipeline_section(connection, month, scorecard),
         _attribution_section(connection, month),
+        email_programs.programs_section(connection, month),
         _calibration_section(connection),
         *_closed_loop_sections(connection, month),
     ]
@@ -928,6 +929,7 @@ def build_monthly(
         Definition("Attribution", ATTRIBUTION),
         *(Definition(f"{name} attribution", text) for name, text in ATTRIBUTION_MODELS.values()),
         Definition("Lead-score calibration", CALIBRATION),
+        *email_programs.DEFINITIONS,
         *closed_loop.DEFINITIONS,
     ]
     complete = "" if month.is_complete_at(run.as_of) else " (month still running at the as-of)"
