@@ -95,6 +95,9 @@ PUBLISHED_MARTS = {
     "fct_opportunities",
     "fct_pipeline_snapshots",
     "mart_shared_kpis",
+    "fct_email_sends",
+    "mart_email_performance",
+    "mart_program_performance",
 }
 LEAD_CYCLE_COLUMNS = [
     "person_key",

@@ -122,7 +122,10 @@ engagement as (
             previous_cycle_end.started_after is null
             or activities.activity_at > previous_cycle_end.started_after
         )
-        and activities.activity_type not in ('merge', 'delete')
+        -- A delivery, a bounce or an unsubscribe is no engagement that makes anyone sales-ready.
+        and activities.activity_type not in (
+            'merge', 'delete', 'email_delivered', 'email_bounce', 'unsubscribe'
+        )
 ),
 
 summarised as (
