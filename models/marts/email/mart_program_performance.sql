@@ -317,10 +317,15 @@ final as (
         cast(program_periods.persons_touched as {{ dbt.type_bigint() }}) as persons_touched,
         cast(program_periods.mqls_influenced as {{ dbt.type_bigint() }}) as mqls_influenced,
         cast(program_periods.opportunities_influenced as {{ dbt.type_bigint() }}) as opportunities_influenced,
-        cast(program_periods.influenced_pipeline_amount as {{ revenue_funnel.type_double() }})
-            as influenced_pipeline_amount,
-        cast(program_periods.attributed_pipeline_amount as {{ revenue_funnel.type_double() }})
-            as attributed_pipeline_amount,
+        -- Amounts to the cent: a sum of credit x amount in another order differs in its last bits.
+        cast(
+            {{ revenue_funnel.rounded_ratio('program_periods.influenced_pipeline_amount', 1, 2) }}
+            as {{ revenue_funnel.type_double() }}
+        ) as influenced_pipeline_amount,
+        cast(
+            {{ revenue_funnel.rounded_ratio('program_periods.attributed_pipeline_amount', 1, 2) }}
+            as {{ revenue_funnel.type_double() }}
+        ) as attributed_pipeline_amount,
         cast(program_periods.sends as {{ dbt.type_bigint() }}) as sends,
         cast(program_periods.delivered as {{ dbt.type_bigint() }}) as delivered,
         cast(program_periods.unique_opens as {{ dbt.type_bigint() }}) as unique_opens,
