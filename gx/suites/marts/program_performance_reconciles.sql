@@ -129,60 +129,25 @@ compared as (
 
 measures as (
     select
-        campaign_key,
-        program_name,
-        period_grain,
-        'sends' as measure,
-        sends as measured
+        performance.campaign_key,
+        performance.program_name,
+        performance.period_grain,
+        measure_names.measure,
+        case measure_names.measure
+            when 'sends' then performance.sends
+            when 'delivered' then performance.delivered
+            when 'unique_opens' then performance.unique_opens
+            when 'unique_clicks' then performance.unique_clicks
+            when 'unsubscribes' then performance.unsubscribes
+            when 'mqls_influenced' then performance.mqls_influenced
+            when 'opportunities_influenced' then performance.opportunities_influenced
+        end as measured
     from performance
-    union all
-    select
-        campaign_key,
-        program_name,
-        period_grain,
-        'delivered' as measure,
-        delivered as measured
-    from performance
-    union all
-    select
-        campaign_key,
-        program_name,
-        period_grain,
-        'unique_opens' as measure,
-        unique_opens as measured
-    from performance
-    union all
-    select
-        campaign_key,
-        program_name,
-        period_grain,
-        'unique_clicks' as measure,
-        unique_clicks as measured
-    from performance
-    union all
-    select
-        campaign_key,
-        program_name,
-        period_grain,
-        'unsubscribes' as measure,
-        unsubscribes as measured
-    from performance
-    union all
-    select
-        campaign_key,
-        program_name,
-        period_grain,
-        'mqls_influenced' as measure,
-        mqls_influenced as measured
-    from performance
-    union all
-    select
-        campaign_key,
-        program_name,
-        period_grain,
-        'opportunities_influenced' as measure,
-        opportunities_influenced as measured
-    from performance
+    cross join (
+        values
+        ('sends'), ('delivered'), ('unique_opens'), ('unique_clicks'), ('unsubscribes'),
+        ('mqls_influenced'), ('opportunities_influenced')
+    ) as measure_names (measure)
 ),
 
 additive as (
