@@ -43,6 +43,7 @@ LONGEST_FIRST = (
     "test_kpi_recomputation",
     "test_lead_feedback",
     "test_email_performance",
+    "test_program_performance",
     "test_content_effectiveness",
     "test_sla_policies",
     "test_identity_hubspot",
