@@ -56,8 +56,8 @@ def programs_section(connection: duckdb.DuckDBPyConnection, month: ReviewMonth) 
         connection,
         """
         select
-            campaign_key, program_name, channel, sends, delivered, open_rate, click_rate, unsubscribes,
-            persons_touched, mqls_influenced, influenced_pipeline_amount,
+            campaign_key, program_name, channel, sends, delivered, open_rate, click_rate,
+            unsubscribes, persons_touched, mqls_influenced, influenced_pipeline_amount,
             count(*) over () as total
         from marts.mart_program_performance
         where period_grain = 'month' and month_start = ?
