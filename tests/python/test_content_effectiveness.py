@@ -5,6 +5,7 @@ generated warehouse against an independent recomputation from the raw rows
 from __future__ import annotations
 
 import math
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -109,6 +110,19 @@ def _click(activity_id: int, lead_id: int, at: str) -> dict[str, object]:
     }
 
 
+def _send_before(click: dict[str, object]) -> dict[str, object]:
+    """The send a click follows (the raw gate finds a click without one): an hour earlier, its id
+    1000 higher (Marketo activity ids are unique across types). A send is no engagement."""
+    sent_at = datetime.fromisoformat(str(click["activity_date"])) - timedelta(hours=1)
+    return {**click, "id": int(str(click["id"])) + 1000, "activity_date": str(sent_at)}
+
+
+CLICKS = [
+    _click(301, 2, "2026-01-02 10:00:00"),
+    _click(302, 2, "2026-04-20 10:00:00"),
+    _click(303, 1, "2026-02-20 10:00:00"),
+]
+
 # Four MQLs on 10 January (D's in May; C's recorded by the MAS), as of 1 June. A and B are
 # accepted (12 Jan), qualified (15 Jan) and converted into deals (20 Jan): A's is won on 1 March,
 # B's lost on 30 April. C is never accepted (its 30-day window has passed), D's window is still
@@ -193,11 +207,8 @@ RAW_ROWS: dict[str, list[dict[str, object]]] = {
         _form(204, 4, "2026-05-01 10:00:00"),
         _form(205, 1, "2026-02-01 10:00:00"),
     ],
-    "marketo.activity_click_email": [
-        _click(301, 2, "2026-01-02 10:00:00"),
-        _click(302, 2, "2026-04-20 10:00:00"),
-        _click(303, 1, "2026-02-20 10:00:00"),
-    ],
+    "marketo.activity_click_email": CLICKS,
+    "marketo.activity_send_email": [_send_before(click) for click in CLICKS],
     # Required tables are never empty in a real sync: a call on C and five score points for D,
     # neither of which moves a number below.
     "salesforce.task": [

@@ -17,8 +17,17 @@ def _copy_project(destination: Path) -> Path:
     shutil.copytree(
         PROJECT_DIR,
         destination,
+        # Not target/: runs in other test processes create and remove folders there meanwhile,
+        # and the copy parses itself anyway.
         ignore=shutil.ignore_patterns(
-            ".venv", ".git", "logs", "warehouse", "dbt_packages", "benchmarks", "uncommitted"
+            ".venv",
+            ".git",
+            "logs",
+            "warehouse",
+            "target",
+            "dbt_packages",
+            "benchmarks",
+            "uncommitted",
         ),
     )
     return destination

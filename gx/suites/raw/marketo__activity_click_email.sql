@@ -29,7 +29,7 @@ left join sends
     on
         click.lead_id = sends.lead_id
         and click.primary_attribute_value_id = sends.primary_attribute_value_id
-        and click.campaign_id = sends.campaign_id
+        and click.campaign_id is not distinct from sends.campaign_id
         and {landed:click.campaign_run_id} is not distinct from sends.campaign_run_id
         and sends.first_sent_at <= funnel_ts(click.activity_date)
 where {live:click}
